@@ -4,19 +4,21 @@ and print one line per notebook and a closing `N passed, M failed` line. Exit st
 
 Flagged cells (`#| slow`, `#| browser`, ...; see `tst_flags` in settings.ini) run when named in `--flags`; by default
 all of them run (a `browser` cell skips itself with a message where Chromium is absent)."""
-import argparse, os, sys, tempfile, time, traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import argparse, os, subprocess, sys, tempfile, time, traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 def _run(fn:str, skip_flags, force_flags):
-    from nbdev.test import test_nb
-    import io, contextlib
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        ok, secs = test_nb(Path(fn), skip_flags=skip_flags, force_flags=force_flags, basepath=str(ROOT))
-    return fn, ok, secs, err.getvalue()
+    "Test one notebook in a fresh Python process (notebooks must not share state)."
+    code = ("import sys; from pathlib import Path; from nbdev.test import test_nb; "
+            f"ok, secs = test_nb(Path({fn!r}), skip_flags={skip_flags!r}, force_flags={force_flags!r}, basepath={str(ROOT)!r}); "
+            "print(f'@@result {ok} {secs}'); sys.exit(0 if ok else 1)")
+    start = time.time()
+    p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
+    ok = p.returncode == 0 and '@@result True' in p.stdout
+    return fn, ok, time.time() - start, (p.stderr + p.stdout)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
@@ -36,11 +38,11 @@ def main():
     os.environ.setdefault('FIFTYONE_DATABASE_DIR', tempfile.mkdtemp(prefix='dataclaw0-fo-'))
     print(f"testing {len(files)} notebooks with {a.workers} workers, flags: {' '.join(force) or 'none'}", flush=True)
     t0, results = time.time(), {}
-    with ProcessPoolExecutor(a.workers) as pool:
+    with ThreadPoolExecutor(a.workers) as pool:
         futs = [pool.submit(_run, str(f), tst_flags, force) for f in files]
         for fut in as_completed(futs):
             try: fn, ok, secs, err = fut.result()
-            except Exception: fn, ok, secs, err = '?', False, 0, traceback.format_exc()
+            except Exception: fn, ok, secs, err = str(files[futs.index(fut)]), False, 0, traceback.format_exc()
             results[fn] = ok
             print(f"{'PASS' if ok else 'FAIL'} {Path(fn).relative_to(ROOT)} ({secs:.1f}s)", flush=True)
             if not ok: print(err[-6000:], flush=True)
