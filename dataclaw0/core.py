@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 # %% auto #0
-__all__ = ['DataClawError', 'InputError', 'DecodeError', 'SchemaError', 'MissingDependencyError', 'Registry', 'lazy_import',
-           'hash_bytes', 'hash_json', 'hash_file', 'hash_dir', 'hash_path', 'sec2frame', 'frame2sec', 'home_dir',
-           'write_json_atomic']
+__all__ = ['EXTRA_INSTALL', 'DataClawError', 'InputError', 'DecodeError', 'SchemaError', 'MissingDependencyError', 'Registry',
+           'install_hint', 'lazy_import', 'hash_bytes', 'hash_json', 'hash_file', 'hash_dir', 'hash_path', 'sec2frame',
+           'frame2sec', 'home_dir', 'write_json_atomic']
 
 # %% ../nbs/00_core.ipynb #7eb0eafd
 class DataClawError(Exception):
@@ -54,7 +54,8 @@ class Registry:
             n = name or getattr(o, 'name', None) or o.__name__
             old = self._items.get(n)
             # the same definition seen again (a re-run notebook cell, a reloaded module) replaces the old one
-            same = getattr(old, '__qualname__', None) is not None and getattr(old, '__qualname__', None) == getattr(o, '__qualname__', '')
+            same = (getattr(old, '__qualname__', None) is not None and old.__qualname__ == getattr(o, '__qualname__', '') and
+                    (old.__module__ == o.__module__ or '__main__' in (old.__module__, o.__module__)))
             if old is not None and old is not o and not (overwrite or same):
                 raise ValueError(f"{self.kind} {n!r} is already registered")
             self._items[n] = o
@@ -77,6 +78,17 @@ class Registry:
     def __repr__(self): return f"Registry({self.kind!r}: {', '.join(self.names())})"
 
 # %% ../nbs/00_core.ipynb #06ca6917
+# extras that a plain `pip install "dataclaw0[extra]"` cannot complete: rapidocr-onnxruntime hard-requires the GUI
+# build of OpenCV, which overwrites the headless build's `cv2/`, so it is installed without its dependencies
+EXTRA_INSTALL = dict(ocr='pip install "dataclaw0[ocr]" && pip install --no-deps rapidocr-onnxruntime==1.4.4')
+
+def install_hint(extra:str|None=None, # the dataclaw0 extra
+                 package:str|None=None, # the pip package, when there is no extra
+                )->str:
+    "The command that installs an optional dependency."
+    if extra: return EXTRA_INSTALL.get(extra, f'pip install "dataclaw0[{extra}]"')
+    return f"pip install {package}"
+
 def lazy_import(module:str, # module to import, e.g. "pybullet"
                 extra:str|None=None, # the dataclaw0 extra that provides it
                 package:str|None=None): # the pip package name, when it differs from the module
@@ -85,7 +97,7 @@ def lazy_import(module:str, # module to import, e.g. "pybullet"
     except ImportError as e:
         # only a missing *top-level* package means "not installed"; other import errors are real bugs
         if getattr(e, 'name', None) not in (module, module.split('.')[0]): raise
-        what = f'pip install "dataclaw0[{extra}]"' if extra else f"pip install {package or module.split('.')[0]}"
+        what = install_hint(extra, package or module.split('.')[0])
         raise MissingDependencyError(f"optional dependency {package or module!r} is not installed",
                                      hint=f"run: {what}") from e
 

