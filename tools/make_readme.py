@@ -20,6 +20,7 @@ def render()->str:
         if c.cell_type == 'raw': continue
         cells.append(c)
     nb.cells = cells
+    nb.metadata['language_info'] = {'name': 'python'}  # fenced code blocks are tagged python
     body, _ = MarkdownExporter().from_notebook_node(nb)
     head = "<!-- Generated from nbs/index.ipynb by tools/make_readme.py; edit the notebook, not this file. -->\n\n"
     return head + body.strip() + "\n"
