@@ -15,7 +15,7 @@ from .core import DataClawError
 
 # %% auto #0
 __all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth', 'serve', 'tailor',
-           'export_cmd', 'demo', 'main']
+           'export_cmd', 'inspect', 'demo', 'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
@@ -168,6 +168,17 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
     try: res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
     console.print(f"wrote {dest or res if not hasattr(res, 'num_rows') else (dest or out/'hf')} ({fmt})")
+
+# %% ../nbs/80_cli.ipynb #142811b9
+@app.command()
+def inspect(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output folder."),
+            launch:bool=typer.Option(False, "--launch", help="Start the FiftyOne App and serve it until Ctrl-C."),
+            port:int=typer.Option(5151, "--port", help="App port on 127.0.0.1."),
+            name:Optional[str]=typer.Option(None, "--name", help="Dataset name (default: dataclaw0-<folder>).")):
+    "Look at a tailoring run in FiftyOne: samples, anchors and outputs as labels, sortable by score."
+    from dataclaw0.viz import inspect_cmd
+    try: inspect_cmd(out, launch=launch, port=port, name=name)
+    except DataClawError as e: _report(out, e); raise typer.Exit(1)
 
 # %% ../nbs/80_cli.ipynb #33ec65f5
 DEMO_INTENTS = dict(
