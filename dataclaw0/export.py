@@ -72,7 +72,7 @@ def export_llamafactory(out_dir:str|os.PathLike, # a tailoring output folder
     rows = []
     for s in load_samples(out_dir):
         msgs, paths = sample_messages(s, out_dir, images=True)
-        user = "".join('<image>' if p['type'] == 'image' else p['text'] + ("\n" if p['text'].startswith('Frame at') else "")
+        user = "".join('<image>\n' if p['type'] == 'image' else p['text'] + (" " if p['text'].startswith('Frame at') else "")
                        for p in msgs[1]['content'])
         rows.append(dict(messages=[dict(role='user', content=user), dict(role='assistant', content=msgs[2]['content'][0]['text'])],
                          system=msgs[0]['content'][0]['text'], images=paths))

@@ -40,7 +40,7 @@ class Recipe(BaseModel):
     backend: str = 'template' # synthesis backend: template, hf, openai
     backend_args: dict[str, Any] = {} # e.g. {model: path} for hf
     max_attempts: int = Field(3, ge=1) # synthesis attempts per sample (retries and repair)
-    thresholds: dict[str, float] = dict(format=1.0, grounding=0.8) # minimum scores to accept a sample
+    thresholds: dict[str, float] = dict(format=1.0, grounding=1.0) # minimum scores to accept a sample (default: every item grounded)
     frames: FramesConfig = FramesConfig()
     executor: Literal['local', 'ray'] = 'local'
     workers: int = Field(1, ge=1)

@@ -185,7 +185,9 @@ def _event_clauses(a:Anchor)->tuple[str, str]|None:
         on = (" on" + on) if on and v.get('action') in ('click', 'scroll') else (" in" + on if on and v.get('action') == 'type' else on)
         return f"does the user {base}{on}", f"the user {third}{on}"
     if a.kind == 'screen_change': return "does the screen change", "the screen changes"
-    if a.kind == 'shot_boundary': return "does the first cut happen", "the first cut happens"
+    if a.kind == 'shot_boundary':
+        n = ordinal(int(a.id.rsplit('_', 1)[1]) + 1) if a.id.rsplit('_', 1)[-1].isdigit() else 'a'
+        return f"does the {n} cut happen", f"the {n} cut happens"
     return None
 
 def _event_phrase(a:Anchor)->str|None:

@@ -33,9 +33,10 @@ def main():
     files = [Path(p).resolve() for p in a.paths] if a.paths else sorted(
         p for p in (ROOT/'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
     # one fresh home for generated samples and caches per run, shared by the workers
-    os.environ.setdefault('DATACLAW0_HOME', tempfile.mkdtemp(prefix='dataclaw0-test-'))
+    made = [] # temporary folders this run creates, removed at the end
+    for var, prefix in (('DATACLAW0_HOME', 'dataclaw0-test-'), ('FIFTYONE_DATABASE_DIR', 'dataclaw0-fo-')):
+        if var not in os.environ: os.environ[var] = tempfile.mkdtemp(prefix=prefix); made.append(os.environ[var])
     os.environ.setdefault('FIFTYONE_DO_NOT_TRACK', 'true')
-    os.environ.setdefault('FIFTYONE_DATABASE_DIR', tempfile.mkdtemp(prefix='dataclaw0-fo-'))
     print(f"testing {len(files)} notebooks with {a.workers} workers, flags: {' '.join(force) or 'none'}", flush=True)
     t0, results = time.time(), {}
     with ThreadPoolExecutor(a.workers) as pool:
@@ -48,6 +49,8 @@ def main():
             if not ok: print(err[-6000:], flush=True)
     passed = sum(results.values()); failed = len(results) - passed
     print(f"total {time.time()-t0:.0f}s")
+    import shutil
+    for d in made: shutil.rmtree(d, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
