@@ -20,18 +20,19 @@ __all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'info', 'anchors', '
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
                   help="Agentic data tailoring: raw multimodal streams + an intent -> structured, verifiable, training-ready data.")
-console = Console(stderr=False)
-err_console = Console(stderr=True)
+console = Console(stderr=False, force_jupyter=False)  # plain text, also when called from a notebook
+err_console = Console(stderr=True, force_jupyter=False)
 
 def _version(value:bool):
-    if value: console.print(f"dataclaw0 {dataclaw0.__version__}"); raise typer.Exit()
+    if value: print(f"dataclaw0 {dataclaw0.__version__}"); raise typer.Exit()
 
 @app.callback()
 def _main(version:bool=typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit.")):
     "Agentic data tailoring: raw multimodal streams + an intent -> structured, verifiable, training-ready data."
 
 def _report(path, e:DataClawError):
-    err_console.print(f"[red]error[/red] {type(e).__name__}: {e}")
+    # no markup (paths may hold brackets) and no wrapping (a message stays on one greppable line)
+    err_console.print(f"error {type(e).__name__}: {e}", style="red", markup=False, highlight=False, soft_wrap=True)
 
 # %% ../nbs/80_cli.ipynb #80cdf20f
 @app.command()

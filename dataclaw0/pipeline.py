@@ -20,6 +20,7 @@ __all__ = ['executors', 'OUTPUT_FILES', 'FramesConfig', 'Recipe', 'load_recipe',
 
 # %% ../nbs/40_pipeline.ipynb #6e1e4471
 class FramesConfig(BaseModel):
+    "How the frames a sample references are written."
     model_config = ConfigDict(extra='forbid')
     max: int = Field(8, ge=0) # at most this many frames per sample
     long_side: int = Field(448, ge=16) # frames are written with this long edge, pixels

@@ -127,6 +127,7 @@ def parse_output(text:str|dict, task:str|TaskDef)->tuple[BaseModel|None, str|Non
 Span = tuple[float, float]
 
 class _Item(BaseModel):
+    "Base of output items: no unknown keys; spans ordered and non-negative."
     model_config = ConfigDict(extra='forbid')
     @field_validator('span', check_fields=False)
     @classmethod
@@ -151,6 +152,7 @@ def _motion_level(anchors:AnchorSet, t0:float, t1:float)->str|None:
 
 # %% ../nbs/30_tasks.ipynb #de70d802
 class QAItem(_Item):
+    "One question-answer pair about when something happens, with its span and evidence."
     question: str = Field(min_length=5)
     answer: str = Field(min_length=1)
     type: Literal['localization', 'ordering', 'state_change', 'counting']
@@ -158,6 +160,7 @@ class QAItem(_Item):
     evidence: list[str] = Field(min_length=1) # anchor ids that prove the answer
 
 class TemporalQA(BaseModel):
+    "Output of `temporal_qa`: question-answer items."
     model_config = ConfigDict(extra='forbid')
     items: list[QAItem] = Field(min_length=1)
 
@@ -196,6 +199,7 @@ def _event_phrase(a:Anchor)->str|None:
 
 @tasks.register()
 class TemporalQATask(TaskDef):
+    "Temporal QA: localization, ordering, state-change and counting questions with spans."
     name = 'temporal_qa'
     domains = ('education', 'daily_life')
     kinds = ('video', 'gui', 'trajectory', 'images')
@@ -275,12 +279,14 @@ class TemporalQATask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #262674f3
 class TutorialStep(_Item):
+    "One tutorial step: text, the keyframe to show, the span it covers."
     text: str = Field(min_length=3)
     keyframe_t: float = Field(ge=0) # the frame to show with this step
     span: Span
     evidence: list[str] = Field(min_length=1)
 
 class Tutorial(BaseModel):
+    "Output of `tutorial`: a title, the learner's question and ordered steps."
     model_config = ConfigDict(extra='forbid')
     title: str
     question: str # what a learner would ask that this tutorial answers
@@ -302,6 +308,7 @@ def _gui_phrase(v:dict)->str:
 
 @tasks.register()
 class TutorialTask(TaskDef):
+    "Step-by-step tutorials with keyframes, in the true order."
     name = 'tutorial'
     domains = ('education', 'daily_life')
     kinds = ('video', 'gui', 'trajectory', 'images')
@@ -364,12 +371,14 @@ class TutorialTask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #fb26ab7d
 class GuiAction(BaseModel):
+    "An action a GUI agent takes: type, target element, typed text."
     model_config = ConfigDict(extra='forbid')
     type: Literal['click', 'type', 'scroll', 'key', 'navigate']
     target: str = '' # the element's visible text (or the URL for navigate)
     text: str = '' # typed text or key name
 
 class GuiStep(BaseModel):
+    "One GUI agent step: the screenshot seen, a thought and the action."
     model_config = ConfigDict(extra='forbid')
     t: float = Field(ge=0) # time of the action
     screenshot: str = '' # the screenshot the agent saw (path inside the trace)
@@ -378,6 +387,7 @@ class GuiStep(BaseModel):
     evidence: list[str] = Field(min_length=1)
 
 class GuiTaskOutput(BaseModel):
+    "Output of `gui_task`: the instruction, kept and discarded fragments, and the steps."
     model_config = ConfigDict(extra='forbid')
     instruction: str = Field(min_length=5)
     kept: list[str] = [] # fragments of the trace that serve the task
@@ -392,6 +402,7 @@ def _changed_screen(a:Anchor, changes:list[Anchor], tol:float=1.0)->bool:
 
 @tasks.register()
 class GuiTaskTask(TaskDef):
+    "GUI agent trajectories: instruction, kept/discarded fragments, steps with actions."
     name = 'gui_task'
     domains = ('gui_agents',)
     kinds = ('gui',)
@@ -455,6 +466,7 @@ class GuiTaskTask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #93673b14
 class ContactEvent(_Item):
+    "One gripper/hand-object interaction."
     span: Span
     object: str
     effector: str = 'gripper'
@@ -462,6 +474,7 @@ class ContactEvent(_Item):
     evidence: list[str] = Field(min_length=1)
 
 class ContactEvents(BaseModel):
+    "Output of `contact_events`: the interactions in time order."
     model_config = ConfigDict(extra='forbid')
     events: list[ContactEvent] = Field(min_length=1)
 
@@ -469,6 +482,7 @@ GRIP_WINDOW_S = 1.0 # a gripper command this close to a contact's start (end) ma
 
 @tasks.register()
 class ContactEventsTask(TaskDef):
+    "Grasp, release and contact events between gripper and objects."
     name = 'contact_events'
     domains = ('embodied', 'daily_life')
     kinds = ('trajectory',)
@@ -522,6 +536,7 @@ class ContactEventsTask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #0ed2ec84
 class Transition(_Item):
+    "One state -> action -> next state transition, with a fault and recovery when it failed."
     span: Span
     state: str
     action: str
@@ -538,6 +553,7 @@ class Transition(_Item):
         return self
 
 class WorldModel(BaseModel):
+    "Output of `world_model`: the transitions in time order."
     model_config = ConfigDict(extra='forbid')
     transitions: list[Transition] = Field(min_length=1)
 
@@ -558,6 +574,7 @@ def _robot_state(anchors:AnchorSet, t:float, obj:str)->str:
 
 @tasks.register()
 class WorldModelTask(TaskDef):
+    "State -> action -> next state transitions with fault judgment and recovery."
     name = 'world_model'
     domains = ('embodied', 'gui_agents')
     kinds = ('trajectory', 'gui')
@@ -613,12 +630,14 @@ class WorldModelTask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #00e3ef7d
 class GenClip(_Item):
+    "One single-shot clip with its text-to-video prompt."
     span: Span
     prompt: str = Field(min_length=20)
     keyframe_t: float | None = None
     evidence: list[str] = Field(min_length=1)
 
 class VideoGenPrompts(BaseModel):
+    "Output of `video_gen_prompts`: clips and prompts."
     model_config = ConfigDict(extra='forbid')
     clips: list[GenClip] = Field(min_length=1)
 
@@ -629,6 +648,7 @@ _FAST_WORDS = ('fast', 'energetic', 'rapid', 'quick')
 
 @tasks.register()
 class VideoGenPromptsTask(TaskDef):
+    "Single-shot clips with dense text-to-video prompts."
     name = 'video_gen_prompts'
     domains = ('aigc',)
     kinds = ('video',)
@@ -681,6 +701,7 @@ class VideoGenPromptsTask(TaskDef):
 
 # %% ../nbs/30_tasks.ipynb #9b99119d
 class Edit(BaseModel):
+    "One before/after pair with the edit described."
     model_config = ConfigDict(extra='forbid')
     before_t: float = Field(ge=0)
     after_t: float = Field(ge=0)
@@ -689,6 +710,7 @@ class Edit(BaseModel):
     evidence: list[str] = Field(min_length=1)
 
 class EditSequence(BaseModel):
+    "Output of `edit_sequence`: the edits in order."
     model_config = ConfigDict(extra='forbid')
     edits: list[Edit] = Field(min_length=1)
 
@@ -701,6 +723,7 @@ def _where(region)->str:
 
 @tasks.register()
 class EditSequenceTask(TaskDef):
+    "Before/after pairs with the edit described."
     name = 'edit_sequence'
     domains = ('aigc',)
     kinds = ('images', 'video')
