@@ -312,7 +312,8 @@ def pick_keyframes(va:VideoAnalysis, # the analysis of the video
     "Keyframes as dicts `{frame, segment, primary, duplicate, sharpness, phash}`, in frame order."
     out, prev_hash, min_len = [], None, _frames_in(va, min_part_s)
     for seg, (f0, f1) in enumerate(shot_segments(va, boundaries)):
-        m = int((f1 - f0) * margin)
+        # keep off the cut frames themselves, even in very short shots (a 10% margin rounds to 0 below 10 frames)
+        m = max(int((f1 - f0) * margin), 1 if f1 - f0 >= 3 else 0)
         for k, (a, b) in enumerate(_drift_parts(va, f0 + m, max(f0 + m + 1, f1 - m), change, min_len)):
             i = a + int(np.argmax(va.sharpness[a:b])) # the first of the sharpest: deterministic
             ph = va.phash(i)
@@ -334,7 +335,7 @@ class KeyframeParams(AnchorExpert.Params):
 @anchor_experts.register()
 class KeyframeAnchor(AnchorExpert):
     "One sharp, non-duplicate keyframe per segment, plus one per large change inside a segment."
-    name, version, kinds, produces = 'keyframe_anchor', '1', ('video',), ('keyframe',)
+    name, version, kinds, produces = 'keyframe_anchor', '2', ('video',), ('keyframe',)
     Params = KeyframeParams
 
     def extract(self, stream:Stream)->list[Anchor]:
