@@ -12,8 +12,8 @@ from .core import Registry, SchemaError
 from .schema import Anchor, AnchorSet, TaskSpec
 
 # %% auto #0
-__all__ = ['TOL_S', 'tasks', 'Span', 'GRIP_WINDOW_S', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'fmt_t', 'Grounding',
-           'TaskDef', 'extract_json', 'parse_output', 'QAItem', 'TemporalQA', 'ordinal', 'TemporalQATask',
+__all__ = ['TOL_S', 'tasks', 'Span', 'GRIP_WINDOW_S', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'fmt_t',
+           'Grounding', 'TaskDef', 'extract_json', 'parse_output', 'QAItem', 'TemporalQA', 'ordinal', 'TemporalQATask',
            'TutorialStep', 'Tutorial', 'TutorialTask', 'GuiAction', 'GuiStep', 'GuiTaskOutput', 'GuiTaskTask',
            'ContactEvent', 'ContactEvents', 'ContactEventsTask', 'Transition', 'WorldModel', 'WorldModelTask',
            'GenClip', 'VideoGenPrompts', 'VideoGenPromptsTask', 'Edit', 'EditSequence', 'EditSequenceTask', 'get_task',
@@ -38,6 +38,13 @@ def resolve_evidence(ids:list[str], anchors:AnchorSet)->tuple[list[Anchor], list
     "The anchors named by `ids`, and the ids that do not exist."
     known = {a.id: a for a in anchors.anchors}
     return [known[i] for i in ids if i in known], [i for i in ids if i not in known]
+
+def span_on(span, # (t0, t1) seconds
+            anchors:list[Anchor], # the anchors the span cites
+            tol:float=TOL_S)->bool: # time tolerance
+    "True when both ends of `span` fall on the cited anchors' start or end times."
+    b = boundaries(anchors)
+    return near(span[0], b, tol) and near(span[1], b, tol)
 
 def fmt_t(t:float)->str:
     "Seconds as text, e.g. `3.04 s`."
@@ -264,7 +271,7 @@ class TemporalQATask(TaskDef):
                 n = re.findall(r"\d+", it.answer)
                 g.check(bool(n) and int(n[0]) == len(ev), f"item {i}: counted {n[:1]} but cites {len(ev)} anchors"); continue
             b = boundaries(ev)
-            if not (near(it.span[0], b, tol) and near(it.span[1], b, tol)):
+            if not span_on(it.span, ev, tol):
                 g.check(False, f"item {i}: span {it.span} does not match the cited anchors' times {b[:4]}"); continue
             times = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*s\b", it.answer)]
             if not times or not all(near(t, b, tol) for t in times):
@@ -358,7 +365,7 @@ class TutorialTask(TaskDef):
             ev, missing = resolve_evidence(st.evidence, anchors)
             if missing: g.check(False, f"step {i}: unknown anchors {missing}"); continue
             b = boundaries(ev)
-            if not (near(st.span[0], b, tol) and near(st.span[1], b, tol)):
+            if not span_on(st.span, ev, tol):
                 g.check(False, f"step {i}: span {st.span} does not match the cited anchors {b[:4]}"); continue
             if not (st.span[0] - tol <= st.keyframe_t <= st.span[1] + tol):
                 g.check(False, f"step {i}: keyframe {st.keyframe_t} is outside its span {st.span}"); continue
@@ -527,7 +534,7 @@ class ContactEventsTask(TaskDef):
                 grips = [a for a in ev if a.kind == 'gripper' and a.value.get('command') == want]
                 if not grips or abs(grips[0].t0 - at) > GRIP_WINDOW_S:
                     g.check(False, f"event {i}: a {e.event} needs a gripper {want} near {at:.2f}s"); continue
-                if not (near(e.span[0], boundaries(ev), tol) and near(e.span[1], boundaries(ev), tol)):
+                if not span_on(e.span, ev, tol):
                     g.check(False, f"event {i}: span {e.span} does not match the cited anchors"); continue
             g.check(True, '')
         return g
@@ -616,8 +623,7 @@ class WorldModelTask(TaskDef):
         for i, tr in enumerate(output.transitions):
             ev, missing = resolve_evidence(tr.evidence, anchors)
             if missing or not ev: g.check(False, f"transition {i}: unknown anchors {missing}"); continue
-            b = boundaries(ev)
-            if not (near(tr.span[0], b, tol) and near(tr.span[1], b, tol)):
+            if not span_on(tr.span, ev, tol):
                 g.check(False, f"transition {i}: span {tr.span} does not match the cited anchors"); continue
             # each failure belongs to the one transition whose span holds its start (as in the template)
             failed = bool(_failures(anchors, tr.span[0], tr.span[1]))
@@ -684,8 +690,7 @@ class VideoGenPromptsTask(TaskDef):
         for i, c in enumerate(output.clips):
             ev, missing = resolve_evidence(c.evidence, anchors)
             if missing or not ev: g.check(False, f"clip {i}: unknown anchors {missing}"); continue
-            b = boundaries(ev)
-            if not (near(c.span[0], b, tol) and near(c.span[1], b, tol)):
+            if not span_on(c.span, ev, tol):
                 g.check(False, f"clip {i}: span {c.span} is not a shot"); continue
             if any(c.span[0] + tol < t < c.span[1] - tol for t in cuts):
                 g.check(False, f"clip {i}: a cut falls inside the clip"); continue
@@ -757,9 +762,8 @@ class EditSequenceTask(TaskDef):
         for i, e in enumerate(output.edits):
             ev, missing = resolve_evidence(e.evidence, anchors)
             if missing or not ev: g.check(False, f"edit {i}: unknown anchors {missing}"); continue
-            b = boundaries(ev)
             if e.after_t < e.before_t: g.check(False, f"edit {i}: after is before before"); continue
-            if not (near(e.before_t, b, tol) and near(e.after_t, b, tol)):
+            if not span_on((e.before_t, e.after_t), ev, tol):
                 g.check(False, f"edit {i}: times {e.before_t}/{e.after_t} are not the cited states"); continue
             g.check(True, '')
         return g
