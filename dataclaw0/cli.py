@@ -168,7 +168,7 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
     from dataclaw0.export import export
     try: res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
-    console.print(f"wrote {dest or res if not hasattr(res, 'num_rows') else (dest or out/'hf')} ({fmt})")
+    console.print(f"wrote {dest or (out/'hf' if fmt == 'hf' else res)} ({fmt})")
 
 # %% ../nbs/80_cli.ipynb #142811b9
 @app.command()

@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #654018f4
 from __future__ import annotations
-import difflib, hashlib, importlib, json, math, os
+import difflib, hashlib, importlib, json, math, os, threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 # %% auto #0
 __all__ = ['EXTRA_INSTALL', 'DataClawError', 'InputError', 'DecodeError', 'SchemaError', 'MissingDependencyError', 'Registry',
            'install_hint', 'lazy_import', 'hash_bytes', 'hash_json', 'hash_file', 'hash_dir', 'hash_path', 'sec2frame',
-           'frame2sec', 'home_dir', 'write_json_atomic']
+           'frame2sec', 'home_dir', 'write_text_atomic', 'write_json_atomic']
 
 # %% ../nbs/00_core.ipynb #7eb0eafd
 class DataClawError(Exception):
@@ -147,10 +147,15 @@ def home_dir(*parts:str)->Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-def write_json_atomic(path:str|os.PathLike, obj:Any, indent:int|None=1)->Path:
-    "Write JSON to `path` via a temporary file and rename, so readers never see a torn file."
+def write_text_atomic(path:str|os.PathLike, text:str)->Path:
+    "Write `text` to `path` via a temporary file and rename, so readers never see a torn file."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=indent, sort_keys=True, default=str) + "\n")
+    # the temporary name is unique per process and thread, so concurrent writers never share one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text)
     os.replace(tmp, path)
     return path
+
+def write_json_atomic(path:str|os.PathLike, obj:Any, indent:int|None=1)->Path:
+    "Write JSON (sorted keys) to `path` atomically."
+    return write_text_atomic(path, json.dumps(obj, indent=indent, sort_keys=True, default=str) + "\n")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, os
 from pathlib import Path
 from typing import Literal
-from .core import InputError, lazy_import, write_json_atomic
+from .core import InputError, lazy_import, write_json_atomic, write_text_atomic
 from .schema import Sample, AnchorSet, TaskSpec
 
 # %% auto #0
@@ -58,9 +58,7 @@ def export_chat(out_dir:str|os.PathLike, # a tailoring output folder
     for s in load_samples(out_dir):
         msgs, paths = sample_messages(s, out_dir, images)
         rows.append(dict(id=s.id, task=s.task, messages=msgs if images else _flat(msgs), images=paths))
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)); tmp.replace(dest)
-    return dest
+    return write_text_atomic(dest, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 def export_llamafactory(out_dir:str|os.PathLike, # a tailoring output folder
                         dest:str|os.PathLike|None=None, # default: `out_dir/llamafactory/`

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 import dataclaw0
-from .core import DataClawError, InputError, SchemaError, hash_json, write_json_atomic, lazy_import
+from .core import DataClawError, InputError, SchemaError, hash_json, write_json_atomic, write_text_atomic, lazy_import
 from .schema import Sample, MediaRef, TaskSpec, AnchorSet, Stream
 
 # %% auto #0
@@ -105,15 +105,13 @@ def write_frames(stream:Stream, times:list[float], out_dir:Path, cfg:FramesConfi
     if size is None or not times: return []
     Image = lazy_import('PIL.Image', package='pillow')
     folder = out_dir/'frames'/stream.id; folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for t, fr in zip(times, stream.frames(times, size=size)):
-        rel = f"frames/{stream.id}/{t:09.3f}.jpg"
-        dest = out_dir/rel
-        if not dest.exists():
-            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-            Image.fromarray(fr).save(tmp, format='JPEG', quality=cfg.quality); os.replace(tmp, dest)
-        refs.append(MediaRef(t=t, path=rel))
-    return refs
+    rel = {t: f"frames/{stream.id}/{t:09.3f}.jpg" for t in times}
+    todo = [t for t in times if not (out_dir/rel[t]).exists()]  # another task of this stream may have written them
+    for t, fr in zip(todo, stream.frames(todo, size=size) if todo else []):
+        dest = out_dir/rel[t]
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        Image.fromarray(fr).save(tmp, format='JPEG', quality=cfg.quality); os.replace(tmp, dest)
+    return [MediaRef(t=t, path=rel[t]) for t in times]
 
 def _specs(recipe:Recipe, path:str, kind:str)->list[TaskSpec]:
     from dataclaw0.tasks import get_task, tasks_for
@@ -174,9 +172,10 @@ def synth_stage(part:dict, # the result of `anchor_stage`
     if '_stream' not in part: return part
     stream = Stream.model_validate(part.pop('_stream'))
     anchors = AnchorSet.model_validate(part.pop('_anchors'))
+    backend = backend or make_backend(recipe)
     for spec in [TaskSpec.model_validate(s) for s in part.pop('_specs')]:
         try:
-            res = synthesize(anchors, spec, backend=backend or make_backend(recipe), stream=stream,
+            res = synthesize(anchors, spec, backend=backend, stream=stream,
                              max_attempts=recipe.max_attempts)
             raw = res.output if res.output is not None else (res.raw[-1] if res.raw else '')
             verdict = score_output(raw, spec.task, anchors)
@@ -269,12 +268,6 @@ def part_key(path:str, recipe:Recipe)->str:
     st = [p.stat().st_size, p.stat().st_mtime_ns] if p.is_file() else []
     return hash_json([str(p.absolute()), st, recipe.result_key()], 20)
 
-def _write_lines_atomic(path:Path, rows:list[dict]):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, 'w') as f:
-        for r in rows: f.write(json.dumps(r, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-
 def assemble(out_dir:Path, keys:list[str])->dict[str, int]:
     "Rebuild samples/rejected/errors.jsonl from the finished parts, in input order; returns line counts."
     rows = {k: [] for k in OUTPUT_FILES}
@@ -283,7 +276,7 @@ def assemble(out_dir:Path, keys:list[str])->dict[str, int]:
         if not f.exists(): continue
         part = json.loads(f.read_text())
         for k in OUTPUT_FILES: rows[k] += part[k]
-    for k in OUTPUT_FILES: _write_lines_atomic(out_dir/f"{k}.jsonl", rows[k])
+    for k in OUTPUT_FILES: write_text_atomic(out_dir/f"{k}.jsonl", "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows[k]))
     return {k: len(v) for k, v in rows.items()}
 
 def _summary(out_dir:Path)->dict:

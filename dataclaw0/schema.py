@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
-from .core import Registry, SchemaError, InputError, hash_json, write_json_atomic
+from .core import Registry, SchemaError, InputError, hash_json, write_json_atomic, write_text_atomic
 
 # %% auto #0
 __all__ = ['StreamKind', 'readers', 'ANCHOR_KINDS', 'Stream', 'Anchor', 'AnchorSet', 'TaskSpec', 'MediaRef', 'Sample',
@@ -146,9 +146,7 @@ class AnchorSet(BaseModel):
         return json.dumps(self.model_dump(mode='json'), sort_keys=True, indent=1) + "\n"
     def save(self, path:str|Path)->Path:
         "Write atomically to `path`."
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp"); tmp.write_text(self.to_json()); tmp.replace(path)
-        return path
+        return write_text_atomic(path, self.to_json())
     @classmethod
     def load(cls, path:str|Path)->AnchorSet:
         "Read an `AnchorSet` written by `save`."

@@ -76,8 +76,10 @@ def format_reward(completions:list, # strings or chat messages
 def flatten(obj:Any, prefix:str='')->dict[str, Any]:
     "Leaves of a JSON value by dotted path."
     if isinstance(obj, dict): return {k: v for key, val in obj.items() for k, v in flatten(val, f"{prefix}{key}.").items()}
-    if isinstance(obj, (list, tuple)) and obj and not all(isinstance(x, (int, float)) for x in obj) or isinstance(obj, (list, tuple)) and len(obj) > 4:
-        return {k: v for i, val in enumerate(obj) for k, v in flatten(val, f"{prefix}{i}.").items()}
+    if isinstance(obj, (list, tuple)):
+        # a short list of numbers (a span, a box) is one value; any other list is flattened item by item
+        if obj and (len(obj) > 4 or not all(isinstance(x, (int, float)) for x in obj)):
+            return {k: v for i, val in enumerate(obj) for k, v in flatten(val, f"{prefix}{i}.").items()}
     return {prefix.rstrip('.'): obj}
 
 def _leaf_match(a, b, tol:float=TOL_S)->float:

@@ -4,12 +4,12 @@
 
 # %% ../../nbs/20_anchors.core.ipynb #b14bbb0c
 from __future__ import annotations
-import contextvars, difflib, importlib, importlib.util, logging, os, re, threading, time
+import contextvars, difflib, importlib, importlib.util, logging, os, re, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
-from ..core import install_hint, Registry, InputError, SchemaError, MissingDependencyError, hash_json, home_dir
+from ..core import install_hint, write_text_atomic, Registry, InputError, SchemaError, MissingDependencyError, hash_json, home_dir
 from ..schema import Anchor, AnchorSet, Stream
 
 # %% auto #0
@@ -220,10 +220,6 @@ def _check(expert:AnchorExpert, anchors:Any)->list[Anchor]:
             raise SchemaError(f"{expert.name} stamped an anchor {a.expert!r}; expected {expert.spec!r}")
     return anchors
 
-def _write_atomic(path:Path, text:str):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text); os.replace(tmp, path)
-
 def extract_anchors(stream:Stream, # the stream to annotate
                     experts:Iterable[ExpertLike]|dict[str, dict]|ExpertLike|None=None, # names, instances, a recipe mapping; None: `default_experts(stream.kind)`
                     cache_dir:str|os.PathLike|None=None, # where AnchorSets are cached; None: `home_dir('anchors')`
@@ -248,5 +244,5 @@ def extract_anchors(stream:Stream, # the stream to annotate
     aset = AnchorSet(stream_id=stream.id, stream_kind=stream.kind, duration_s=stream.duration_s,
                      experts={e.name: e.version for e in resolved}, params={e.name: e.params() for e in resolved},
                      anchors=anchors)
-    if path is not None: _write_atomic(path, aset.to_json())
+    if path is not None: write_text_atomic(path, aset.to_json())
     return aset

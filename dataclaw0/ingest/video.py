@@ -38,14 +38,19 @@ def _probe(path:Path)->dict:
                     container=container.format.name, bit_rate=container.bit_rate)
 
 # %% ../../nbs/10_ingest.video.ipynb #fa3f5976
+def _times_of(info:dict)->np.ndarray:
+    "Frame times in seconds from `_probe`'s packet timestamps."
+    return (np.array(info['pts'], dtype=float) - info['start_pts']) * float(info['time_base'])
+
 class VideoFrames:
     "Frames of one video file by time, decoded with decord (PyAV fallback) in bounded batches."
     def __init__(self,
                  uri:str|os.PathLike, # path of the video file
                  backend:str='auto', # 'decord', 'pyav' or 'auto' (decord, then PyAV)
-                 batch:int=32): # at most this many frames decoded at once
+                 batch:int=32, # at most this many frames decoded at once
+                 probe:dict|None=None): # `_probe`'s result when the caller already has it (saves a demux pass)
         self.uri,self.batch = str(uri),batch
-        self._decord,self._times = {},None
+        self._decord,self._times = {},(_times_of(probe) if probe else None)
         self.backend = backend
         if backend in ('auto', 'decord'):
             try: self._decord_reader(None)
@@ -69,8 +74,7 @@ class VideoFrames:
 
     def _pyav_times(self)->np.ndarray:
         if self._times is None:
-            info = _probe(Path(self.uri))
-            self._times = (np.array(info['pts'], dtype=float) - info['start_pts']) * float(info['time_base'])
+            self._times = _times_of(_probe(Path(self.uri)))
         return self._times
 
     def frame_times(self)->np.ndarray:
@@ -151,7 +155,7 @@ def open_video(path:str|os.PathLike, # a video file (any container FFmpeg reads)
     if path.stat().st_size == 0: raise InputError("empty file (0 bytes)", path, "re-download or re-export it")
     info = _probe(path)
     if not info['pts']: raise DecodeError("the video stream holds no frames", path, "the file may be truncated")
-    reader = VideoFrames(path, backend=backend)
+    reader = VideoFrames(path, backend=backend, probe=info)
     times = reader.frame_times()
     n = len(times)
     try: reader.frames([times[0], times[-1]], size=(32, 32))

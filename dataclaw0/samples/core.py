@@ -4,7 +4,7 @@
 
 # %% ../../nbs/19_samples.core.ipynb #3c8d0d4d
 from __future__ import annotations
-import importlib.util, json, os
+import importlib.util, json, os, shutil
 from pathlib import Path
 from ..core import MissingDependencyError, InputError, home_dir, lazy_import, write_json_atomic
 
@@ -29,11 +29,11 @@ def _build_once(name:str, build)->Path:
     out = home_dir('samples')/name
     if out.exists(): return out
     tmp = out.with_name(f".{name}.{os.getpid()}.partial")
-    if tmp.exists(): import shutil; shutil.rmtree(tmp)
+    if tmp.exists(): shutil.rmtree(tmp)
     build(tmp)
     try: os.replace(tmp, out)
     except OSError:  # another process won the race; its copy is as good as ours
-        import shutil; shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 def pick_episode(seed:int=0)->Path:
