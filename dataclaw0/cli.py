@@ -80,7 +80,7 @@ def anchors(paths:list[Path]=typer.Argument(..., help="Streams (files or folders
 @app.command("tasks")
 def tasks_cmd():
     "List the registered tasks with their domains and the stream kinds they accept."
-    from dataclaw0.tasks import tasks as registry
+    from dataclaw0.tasks.core import tasks as registry
     table = Table("task", "domains", "stream kinds", "what it makes")
     for name, t in registry.items(): table.add_row(name, ", ".join(t.domains), ", ".join(t.kinds), t.description)
     console.print(table)
@@ -108,7 +108,7 @@ def synth(path:Path=typer.Argument(..., help="One stream."),
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
     from dataclaw0.synth import synthesize, get_backend
-    from dataclaw0.tasks import get_task, tasks_for
+    from dataclaw0.tasks.core import get_task, tasks_for
     from dataclaw0.verify import score_output
     try:
         stream = open_stream(path)

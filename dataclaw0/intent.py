@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 from .core import InputError, MissingDependencyError, lazy_import
 from .schema import TaskSpec
-from .tasks import tasks, get_task, tasks_for, extract_json
+from .tasks.core import tasks, get_task, tasks_for, extract_json
 
 # %% auto #0
 __all__ = ['TASK_KEYWORDS', 'TASK_NAMES', 'NAME_BONUS', 'DOMAIN_KEYWORDS', 'STREAM_KINDS', 'LEX_TEMP', 'EMB_TEMP', 'KIND_PRIOR',

@@ -114,7 +114,7 @@ def write_frames(stream:Stream, times:list[float], out_dir:Path, cfg:FramesConfi
     return [MediaRef(t=t, path=rel[t]) for t in times]
 
 def _specs(recipe:Recipe, path:str, kind:str)->list[TaskSpec]:
-    from dataclaw0.tasks import get_task, tasks_for
+    from dataclaw0.tasks.core import get_task, tasks_for
     intent = recipe.intent_for(path)
     if recipe.tasks:
         return [get_task(t).spec(intent=intent) for t in recipe.tasks if kind in get_task(t).kinds]
@@ -167,7 +167,7 @@ def synth_stage(part:dict, # the result of `anchor_stage`
     "Stage 2 for one input: synthesize each task, verify, write frames; returns the finished part."
     from dataclaw0.synth import synthesize
     from dataclaw0.verify import score_output
-    from dataclaw0.tasks import get_task
+    from dataclaw0.tasks.core import get_task
     part, out_dir, t = dict(part), Path(out_dir), time.perf_counter()
     if '_stream' not in part: return part
     stream = Stream.model_validate(part.pop('_stream'))

@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .core import Registry, DataClawError, InputError, SchemaError, lazy_import
 from .schema import AnchorSet, Stream, TaskSpec
-from .tasks import TaskDef, get_task, parse_output, extract_json
+from .tasks.core import TaskDef, get_task, parse_output, extract_json
 
 # %% auto #0
 __all__ = ['SYSTEM_PROMPT', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url', 'build_messages',
@@ -641,7 +641,7 @@ def synth_one(path:str|os.PathLike, # a video file, GUI trace folder, robot epis
     td = get_task(task)
     stream = open_stream(path)
     if stream.kind not in td.kinds:
-        from dataclaw0.tasks import tasks_for
+        from dataclaw0.tasks.core import tasks_for
         raise InputError(f"the task {task!r} does not take {stream.kind} streams", path, f"tasks for {stream.kind}: {', '.join(tasks_for(stream.kind))}")
     anchors = extract_anchors(stream, experts)
     return synthesize(anchors, td.spec(intent=intent), backend, stream=stream, **kwargs)

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from .schema import AnchorSet
-from .tasks import TaskDef, get_task, tasks, extract_json, parse_output, TOL_S
+from .tasks.core import TaskDef, get_task, tasks, extract_json, parse_output, TOL_S
 from .core import SchemaError
 
 # %% auto #0
