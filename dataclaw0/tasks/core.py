@@ -92,7 +92,7 @@ def parse_times(text:str)->list[float]:
 def parse_count(text:str)->int|None:
     "The first whole number `text` states (digits or words), or None."
     t = _CLOCK.sub(' ', normalize_numbers(text or ''))
-    m = re.search(r"(?<![\d.])(\d+)(?![\d.]|st|nd|rd|th)", t)
+    m = re.search(r"(?<![\d.])(\d+)(?!\d|\.\d|st|nd|rd|th)", t)
     return int(m.group(1)) if m else None
 
 # %% ../../nbs/30_tasks.core.ipynb #3da3e7e4
@@ -177,7 +177,7 @@ def names_anchor(text:str, # a question, a step's text, an answer
         return mentions(text, *GRIPPER_WORDS) and mentions(text, *COMMAND_WORDS.get(cmd, (cmd,)))
     if k in ('contact', 'object_state'):
         obj = str(v.get('object', ''))
-        said = mentions(text, obj) or mentions(text, 'object', 'item', 'block', 'it')
+        said = mentions(text, obj) or mentions(text, 'object', 'item', 'block')
         what = CONTACT_WORDS if k == 'contact' else STATE_WORDS.get(v.get('state', ''), (v.get('state', ''),))
         return said and mentions(text, *what)
     if k == 'gui_action':
@@ -185,9 +185,12 @@ def names_anchor(text:str, # a question, a step's text, an answer
         if not mentions(text, *ACTION_WORDS.get(act, (act,))): return False
         target = v.get('text') if act == 'type' else (v.get('url_after') if act == 'navigate' else v.get('target_text'))
         if act == 'key': target = v.get('text')
-        if not target or act in ('scroll',):  # nothing to name it by but the verb: its position or time must say which
-            return _named_by_position(text, anchor, anchors, tol, need_kind=False) or len(
-                [a for a in anchors.by_kind('gui_action') if a.value.get('action') == act]) == 1
+        if not target or act in ('scroll',):  # nothing to name it by but the verb: its position among the same actions, or its time
+            peers = [a for a in same_kind(anchor, anchors) if a.value.get('action') == act]
+            ords = ordinals_in(text)
+            ids = [a.id for a in peers]
+            if ords: return ids.index(anchor.id) + 1 in ords or (mentions(text, 'last', 'final') and anchor.id == ids[-1])
+            return _named_by_time(text, anchor, tol) or len(peers) == 1
         if act == 'navigate':
             return target.lower() in text.lower() or _target_named(text, re.sub(r"[/:._-]+", " ", target)) or \
                    _named_by_position(text, anchor, anchors, tol, need_kind=False)
@@ -216,18 +219,28 @@ def _named_by_position(text:str, anchor:Anchor, anchors:AnchorSet, tol:float, ne
 
 # %% ../../nbs/30_tasks.core.ipynb #64333655
 class Grounding:
-    "Claim-by-claim verdicts of one output: score = fraction of the claims checked that hold."
-    def __init__(self): self.claims, self.reasons = [], []
+    "Verdicts of one output, item by item: score = fraction of items whose checks all hold."
+    def __init__(self): self.units, self.reasons, self._cur = [], [], None
+    def item(self)->Grounding:
+        "Start the checks of the next item."
+        self._cur = []; self.units.append(self._cur); return self
     def check(self, ok:bool, reason:str)->bool:
-        "Record one claim's verdict (with the reason when it fails)."
-        self.claims.append(bool(ok))
+        "Record one check of the current item (with the reason when it fails)."
+        if self._cur is None: self.units.append([bool(ok)])
+        else: self._cur.append(bool(ok))
         if not ok: self.reasons.append(reason)
         return bool(ok)
+    def end(self): self._cur = None
     @property
-    def items(self)->list[bool]: return self.claims
+    def claims(self)->list[bool]: return [all(u) for u in self.units if u]
+    items = claims
+    @property
+    def checks(self)->list[bool]: return [c for u in self.units for c in u]
     @property
     def score(self)->float: return sum(self.claims)/len(self.claims) if self.claims else 0.0
-    def __repr__(self): return f"Grounding(score={self.score:.3f}, claims={len(self.claims)}, failed={self.reasons})"
+    @property
+    def check_score(self)->float: return sum(self.checks)/len(self.checks) if self.checks else 0.0
+    def __repr__(self): return f"Grounding(score={self.score:.3f}, claims={len(self.claims)}, checks={self.check_score:.3f}, failed={self.reasons})"
 
 # %% ../../nbs/30_tasks.core.ipynb #67c3f68e
 def extract_json(text:str)->Any:

@@ -12,50 +12,192 @@ from ..schema import Anchor, AnchorSet, TaskSpec
 from .core import *
 
 # %% auto #0
-__all__ = ['QAItem', 'TemporalQA', 'TemporalQATask']
+__all__ = ['COUNT_TARGETS', 'QAItem', 'TemporalQA', 'short_url', 'event_clauses', 'event_phrase', 'part_label', 'count_target',
+           'counted', 'TemporalQATask']
 
 # %% ../../nbs/30a_tasks.temporal_qa.ipynb #6f4883d0
 class QAItem(Item):
-    "One question-answer pair about when something happens, with its span and evidence."
+    "One question-answer pair about when something happens, with its span, referent and evidence."
     question: str = Field(min_length=5)
     answer: str = Field(min_length=1)
     type: Literal['localization', 'ordering', 'state_change', 'counting']
     span: Span # the part of the stream the question is about, seconds
     evidence: list[str] = Field(min_length=1) # anchor ids that prove the answer
+    about: list[str] = [] # anchor ids the question asks about (default: the evidence); empty for counting
 
 class TemporalQA(BaseModel):
     "Output of `temporal_qa`: question-answer items."
     model_config = ConfigDict(extra='forbid')
     items: list[QAItem] = Field(min_length=1)
 
-_GUI_VERB = dict(click=('click', 'clicks'), type=('type', 'types'), scroll=('scroll', 'scrolls'),
-                 key=('press a key', 'presses a key'), navigate=('open a page', 'opens a page'))
+# %% ../../nbs/30a_tasks.temporal_qa.ipynb #6b60109c
+_GUI_VERB = dict(click=('click on', 'clicks on'), type=('type', 'types'), scroll=('scroll', 'scrolls'), key=('press', 'presses'),
+                 navigate=('open', 'opens'))
+_GUI_VERB_ALT = dict(click=('select', 'selects'), type=('enter', 'enters'), scroll=('scroll', 'scrolls'), key=('hit', 'hits'),
+                     navigate=('visit', 'visits'))
 
-def _event_clauses(a:Anchor)->tuple[str, str]|None:
-    "A question clause and a statement for an event anchor: ('does the gripper close', 'the gripper closes')."
+def short_url(url:str)->str:
+    "The last path part of a URL (`.../d4/d13/tutorial_py_filtering.html` → `tutorial_py_filtering.html`), or its host."
+    u = (url or '').split('#')[0].rstrip('/')
+    tail = u.rsplit('/', 1)[-1]
+    return tail if '.' in tail or len(tail) > 2 else u
+
+def event_clauses(a:Anchor, anchors:AnchorSet, alt:bool=False)->tuple[str, str]|None:
+    "A question clause and a statement naming an event anchor (`alt`: the second, independent wording), or None."
     v = a.value
     if a.kind == 'gripper':
-        c = v.get('command', 'move'); return f"does the gripper {c}", f"the gripper {c}s"
+        c = v.get('command', 'move')
+        if alt: c2 = dict(close='shut', open='open').get(c, c); return f"do the gripper fingers {c2}", f"the gripper fingers {c2}"
+        return f"does the gripper {c}", f"the gripper {c}s"
     if a.kind == 'object_state':
-        o, st = v.get('object', 'object'), v.get('state', 'changed'); return f"is the {o} {st}", f"the {o} is {st}"
+        o, st = v.get('object', 'object'), v.get('state', 'changed')
+        return (f"does the {o} get {st}", f"the {o} gets {st}") if alt else (f"is the {o} {st}", f"the {o} is {st}")
     if a.kind == 'contact':
-        o = v.get('object', 'object'); return f"does the gripper first touch the {o}", f"the gripper first touches the {o}"
+        o = v.get('object', 'object')
+        return (f"does the {o} first make contact", f"the {o} first makes contact") if alt else \
+               (f"does the gripper first touch the {o}", f"the gripper first touches the {o}")
     if a.kind == 'gui_action':
-        what = '' if v.get('action') in ('scroll', 'navigate') else (v.get('target_text') or v.get('text') or '').strip()
-        base, third = _GUI_VERB.get(v.get('action'), ('act', 'acts'))
-        on = f" \"{what[:40]}\"" if what and v.get('action') != 'navigate' else ''
-        on = (" on" + on) if on and v.get('action') in ('click', 'scroll') else (" in" + on if on and v.get('action') == 'type' else on)
+        act = v.get('action')
+        base, third = (_GUI_VERB_ALT if alt else _GUI_VERB).get(act, ('act on', 'acts on'))
+        if act == 'scroll':
+            peers = [b.id for b in same_kind(a, anchors) if b.value.get('action') == 'scroll']
+            nth = f" for the {ordinal(peers.index(a.id) + 1)} time" if len(peers) > 1 else ''
+            return f"does the user {base}{nth}", f"the user {third}{nth}"
+        what = {'type': v.get('text'), 'key': v.get('text'), 'navigate': short_url(v.get('url_after') or '')}.get(act, v.get('target_text'))
+        what = (what or '').strip()[:40]
+        on = f' "{what}"' if what else ''
         return f"does the user {base}{on}", f"the user {third}{on}"
-    if a.kind == 'screen_change': return "does the screen change", "the screen changes"
+    if a.kind == 'screen_change': return None
     if a.kind == 'shot_boundary':
-        n = ordinal(int(a.id.rsplit('_', 1)[1]) + 1) if a.id.rsplit('_', 1)[-1].isdigit() else 'a'
-        return f"does the {n} cut happen", f"the {n} cut happens"
+        n = position(a, anchors)
+        return (f"does cut number {n} happen", f"cut number {n} happens") if alt else \
+               (f"does the {ordinal(n)} cut happen", f"the {ordinal(n)} cut happens")
     return None
 
-def _event_phrase(a:Anchor)->str|None:
-    "A statement describing an event anchor ('the gripper closes'), or None."
-    c = _event_clauses(a); return c[1] if c else None
+def event_phrase(a:Anchor, anchors:AnchorSet, alt:bool=False)->str|None:
+    "A statement naming an event anchor ('the gripper closes'), or None."
+    c = event_clauses(a, anchors, alt); return c[1] if c else None
 
+def part_label(s:Anchor, anchors:AnchorSet, alt:bool=False)->str:
+    "How a question names a part of the stream: its name, or its kind and position (`the third shot` / `shot number 3`)."
+    unit = {'segment': 'shot', 'phase': 'phase', 'page': 'page', 'image': 'image'}.get(s.kind, 'part')
+    name = anchor_name(s) if s.kind in ('phase', 'page') else ''
+    if name: return f"the {name} {unit}" if not alt else f"the {unit} called \"{name}\""
+    n = position(s, anchors)
+    return f"{unit} number {n}" if alt else f"the {ordinal(n)} {unit}"
+
+# %% ../../nbs/30a_tasks.temporal_qa.ipynb #ccefea46
+_EVENT_KINDS = ('gripper', 'object_state', 'gui_action', 'shot_boundary')
+_COUNTED = (('shot_boundary', 'hard cuts'), ('gui_action', 'actions'), ('contact', 'contact events'), ('keyframe', 'keyframes'),
+            ('image', 'images'))
+
+def _qa_events(anchors:AnchorSet)->list[Anchor]:
+    "Events with a phrase, the first of each distinct phrase, in time order."
+    out, seen = [], set()
+    for a in anchors.anchors:
+        ph = event_phrase(a, anchors) if a.kind in _EVENT_KINDS else None
+        if ph and ph not in seen: seen.add(ph); out.append(a)
+    return out
+
+def _qa_template(anchors:AnchorSet, alt:bool=False)->dict:
+    items = []
+    for s in segments(anchors)[:6]:
+        label = part_label(s, anchors, alt)
+        q, ans = (f"Between which times does {label} run?", f"It runs from {s.t0:g} seconds until {s.t1:g} seconds.") if alt else \
+                 (f"When does {label} start and end?", f"From {fmt_t(s.t0)} to {fmt_t(s.t1)}.")
+        items.append(dict(question=q, answer=ans, type='localization', span=(s.t0, s.t1), evidence=[s.id], about=[s.id]))
+    ev = _qa_events(anchors)
+    for a in ev[:5]:
+        q = f"At what moment {event_clauses(a, anchors, alt)[0]}?" if alt else f"When {event_clauses(a, anchors)[0]}?"
+        items.append(dict(question=q, answer=(f"{a.t0:g} seconds in." if alt else f"At {fmt_t(a.t0)}."), type='state_change',
+                          span=(a.t0, a.t1), evidence=[a.id], about=[a.id]))
+    k = 0
+    for a, b in zip(ev, ev[1:]):
+        if a.t0 == b.t0: continue
+        x, y = (a, b) if k % 2 == 0 else (b, a)
+        if alt: x, y = y, x
+        first = event_phrase(a, anchors, alt)
+        q = (f"Of these two, which comes earlier: {event_phrase(x, anchors, alt)}, or {event_phrase(y, anchors, alt)}?" if alt else
+             f"Which happens first: {event_phrase(x, anchors)}, or {event_phrase(y, anchors)}?")
+        ans = f"Earlier: {first} ({a.t0:g}s)." if alt else f"{first[0].upper()}{first[1:]} first, at {fmt_t(a.t0)}."
+        items.append(dict(question=q, answer=ans, type='ordering', span=(a.t0, b.t1), evidence=[a.id, b.id], about=[a.id, b.id]))
+        k += 1
+        if k >= 3: break
+    for kind, what in _COUNTED:
+        found = anchors.by_kind(kind)
+        if found:
+            n = len(found)
+            q, ans = (f"Count the {what} in the stream: how many are there?", f"There are {_number_word(n)}.") if alt else \
+                     (f"How many {what} are there in the stream?", str(n))
+            items.append(dict(question=q, answer=ans, type='counting', span=(0.0, anchors.duration_s), evidence=[a.id for a in found]))
+    if anchors.stream_kind == 'video' and not anchors.by_kind('shot_boundary') and anchors.by_kind('segment'):
+        items.append(dict(question="How many hard cuts are there in the stream?", answer="There are no cuts: 0." if alt else "0",
+                          type='counting', span=(0.0, anchors.duration_s), evidence=[s.id for s in anchors.by_kind('segment')]))
+    if not items:  # a stream without a single anchor: nothing true to ask about but its length (it cannot ground)
+        items.append(dict(question="How long is the stream?", answer=fmt_t(anchors.duration_s), type='localization',
+                          span=(0.0, anchors.duration_s), evidence=['none']))
+    return dict(items=items)
+
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+def _number_word(n:int)->str: return _WORDS[n] if 2 <= n < len(_WORDS) else str(n)  # "one" alone is a pronoun as often as a number
+
+# %% ../../nbs/30a_tasks.temporal_qa.ipynb #1ef463a7
+# question words -> (anchor kind, filter on its value); more specific phrases first
+COUNT_TARGETS = (
+    (('shot change', 'scene change', 'cut', 'transition', 'shot boundary'), 'shot_boundary', None),
+    (('keyframe', 'key frame'), 'keyframe', None), (('screen change',), 'screen_change', None),
+    (('click',), 'gui_action', dict(action='click')), (('scroll',), 'gui_action', dict(action='scroll')),
+    (('key press', 'keypress'), 'gui_action', dict(action='key')), (('action', 'interaction', 'user step'), 'gui_action', None),
+    (('contact', 'touch'), 'contact', None), (('grasp', 'grip'), 'gripper', dict(command='close')),
+    (('release',), 'gripper', dict(command='open')), (('shot', 'scene', 'segment'), 'segment', None),
+    (('image', 'picture', 'photo', 'slide'), 'image', None), (('page',), 'page', None), (('phase', 'stage'), 'phase', None))
+
+def count_target(question:str)->tuple[str, dict|None]|None:
+    "What a counting question counts: `(anchor kind, value filter)`, or None when it does not say."
+    for words, kind, flt in COUNT_TARGETS:
+        if mentions(question, *words): return kind, flt
+    return None
+
+def counted(anchors:AnchorSet, kind:str, flt:dict|None, span, tol:float=TOL_S)->list[Anchor]:
+    "The anchors of `kind` (matching `flt`) that start inside `span`."
+    return [a for a in anchors.by_kind(kind) if span[0] - tol <= a.t0 <= span[1] + tol and
+            all(a.value.get(k) == v for k, v in (flt or {}).items())]
+
+def _check_qa(g:Grounding, i:int, it:QAItem, anchors:AnchorSet, tol:float):
+    ev, missing = resolve_evidence(it.evidence, anchors)
+    g.check(not missing, f"item {i}: cites anchors that do not exist: {missing}")
+    g.check(it.span[1] <= anchors.duration_s + tol, f"item {i}: span {it.span} ends after the stream ({anchors.duration_s:.2f} s)")
+    if it.type == 'counting':
+        target = count_target(it.question)
+        if not g.check(target is not None, f"item {i}: the question does not say what it counts"): target = ('', None)
+        want = counted(anchors, *target, it.span, tol) if target[0] else []
+        n = parse_count(it.answer)
+        g.check(n == len(want), f"item {i}: the answer counts {n} but the anchors hold {len(want)} {target[0] or 'things'} in {it.span}")
+        ids = {a.id for a in want} or {s.id for s in anchors.by_kind('segment', 'phase', 'page') if overlap(*it.span, s.t0, s.t1) > 0}
+        g.check(bool(ids) and set(it.evidence) == ids, f"item {i}: the evidence {it.evidence[:4]} is not the {len(want)} anchors counted")
+        return
+    ref, _ = resolve_evidence(it.about or it.evidence, anchors)
+    ref = sorted(ref, key=lambda a: a.t0)
+    g.check(bool(ref) and all(names_anchor(it.question, r, anchors, tol) for r in ref),
+            f"item {i}: the question does not name what it is about ({[r.id for r in ref] or it.about})")
+    g.check(bool(ref) and {r.id for r in ref} <= set(it.evidence), f"item {i}: the evidence does not include what the question is about")
+    g.check(bool(ref) and span_on(it.span, ref, tol), f"item {i}: span {it.span} is not the span of {[r.id for r in ref]}")
+    times = parse_times(it.answer)
+    if it.type in ('localization', 'state_change'):
+        r = ref[0] if ref else None
+        need = [] if r is None else ([r.t0] if r.t1 - r.t0 <= tol or it.type == 'state_change' else [r.t0, r.t1])
+        ok = r is not None and bool(times) and all(near(t, [r.t0, r.t1], tol) for t in times) and all(near(t, times, tol) for t in need)
+        g.check(ok, f"item {i}: the answer's times {times} are not {[round(t, 2) for t in need] or 'the referent'}")
+    else:  # ordering: the answer must point at the earlier of the two
+        if len(ref) < 2: g.check(False, f"item {i}: an ordering question needs two events, it is about {len(ref)}"); return
+        first, later = ref[0], ref[-1]
+        by_name = names_anchor(it.answer, first, anchors, tol) and not names_anchor(it.answer, later, anchors, tol)
+        by_time = bool(times) and all(near(t, [first.t0], tol) for t in times) and not all(near(t, [later.t0], tol) for t in times)
+        named_later = (names_anchor(it.answer, later, anchors, tol) and not names_anchor(it.answer, first, anchors, tol)) or \
+                      (bool(times) and not all(near(t, [first.t0], tol) for t in times))
+        g.check((by_name or by_time) and not named_later, f"item {i}: the answer does not name the earlier event ({first.id} at {first.t0:.2f} s)")
+
+# %% ../../nbs/30a_tasks.temporal_qa.ipynb #7a1915b7
 @tasks.register()
 class TemporalQATask(TaskDef):
     "Temporal QA: localization, ordering, state-change and counting questions with spans."
@@ -65,73 +207,58 @@ class TemporalQATask(TaskDef):
     description = ("temporal question answering about when things happen in a video: localization of events and "
                    "shots in time, ordering of events, state changes, counting events; QA pairs with time spans")
     instruction = ("Write question-answer pairs about when things happen in the stream: localize events in time, "
-                   "order them, ask about state changes and count events. Give each the time span it is about and "
-                   "the ids of the anchors that prove the answer.")
+                   "order them, ask about state changes and count events. Give each the time span it is about, the "
+                   "ids of the anchors the question is about and the ids of the anchors that prove the answer.")
     output_model = TemporalQA
     budget_chars = 3000
     list_field = 'items'
+    label_field = 'question'
 
-    def template(self, anchors, spec=None):
-        items, segs = [], segments(anchors)
-        unit = {'segment': 'shot', 'phase': 'phase', 'page': 'page', 'image': 'image'}.get(segs[0].kind if segs else '', 'part')
-        named = lambda s: s.value.get('phase') or s.value.get('title') or s.value.get('url') if s.kind != 'segment' else None
-        # localization: when does each part start and end
-        for i, s in enumerate(segs[:6]):
-            label = f"the {named(s)} {unit}" if named(s) else f"the {ordinal(i+1)} {unit}"
-            items.append(dict(question=f"When does {label} start and end?", answer=f"From {fmt_t(s.t0)} to {fmt_t(s.t1)}.",
-                              type='localization', span=(s.t0, s.t1), evidence=[s.id]))
-        # state changes: logged or detected events
-        events = [a for a in anchors.anchors if a.kind in ('gripper', 'object_state', 'gui_action', 'shot_boundary')]
-        seen = set()
-        for a in events:
-            ph = _event_phrase(a)
-            if ph is None or ph in seen: continue
-            seen.add(ph)
-            items.append(dict(question=f"When {_event_clauses(a)[0]}?", answer=f"At {fmt_t(a.t0)}.", type='state_change',
-                              span=(a.t0, a.t1), evidence=[a.id]))
-            if len(seen) >= 5: break
-        # ordering: two distinct events, asked both ways round so the answer is not always the first option
-        ev = [a for a in events if _event_phrase(a)]
-        ev = [a for i, a in enumerate(ev) if _event_phrase(a) not in {_event_phrase(b) for b in ev[:i]}]
-        for k, (a, b) in enumerate(zip(ev, ev[1:])):
-            if a.t0 == b.t0: continue
-            x, y = (a, b) if k % 2 == 0 else (b, a)
-            first = a
-            items.append(dict(question=f"Which happens first: {_event_phrase(x)}, or {_event_phrase(y)}?",
-                              answer=f"{_event_phrase(first)[0].upper()}{_event_phrase(first)[1:]} first, at {fmt_t(first.t0)}.",
-                              type='ordering', span=(a.t0, b.t1), evidence=[a.id, b.id]))
-            if k >= 2: break
-        # counting
-        for kind, what in (('shot_boundary', 'hard cuts'), ('gui_action', 'actions'), ('contact', 'contact events'),
-                           ('keyframe', 'keyframes'), ('image', 'images')):
-            found = anchors.by_kind(kind)
-            if found:
-                items.append(dict(question=f"How many {what} are there in the stream?", answer=str(len(found)),
-                                  type='counting', span=(0.0, anchors.duration_s), evidence=[a.id for a in found]))
-        if not items:  # nothing happened: say so, truthfully
-            items.append(dict(question="How long is the stream?", answer=fmt_t(anchors.duration_s), type='localization',
-                              span=(0.0, anchors.duration_s), evidence=[anchors.anchors[0].id] if anchors.anchors else ['none']))
-        return dict(items=items)
+    def template(self, anchors, spec=None): return _qa_template(anchors)
 
     def ground(self, output, anchors, tol=TOL_S):
         g = Grounding()
-        for i, it in enumerate(output.items):
-            ev, missing = resolve_evidence(it.evidence, anchors)
-            if missing: g.check(False, f"item {i}: unknown anchors {missing}"); continue
-            if it.span[1] > anchors.duration_s + tol: g.check(False, f"item {i}: span ends after the stream"); continue
-            if it.type == 'counting':
-                n = re.findall(r"\d+", it.answer)
-                g.check(bool(n) and int(n[0]) == len(ev), f"item {i}: counted {n[:1]} but cites {len(ev)} anchors"); continue
-            b = boundaries(ev)
-            if not span_on(it.span, ev, tol):
-                g.check(False, f"item {i}: span {it.span} does not match the cited anchors' times {b[:4]}"); continue
-            times = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*s\b", it.answer)]
-            if not times or not all(near(t, b, tol) for t in times):
-                g.check(False, f"item {i}: answer times {times} are not the cited anchors' times {b[:4]}"); continue
-            if it.type == 'ordering':  # the answer's time is the earlier event's
-                g.check(abs(times[0] - min(a.t0 for a in ev)) <= tol, f"item {i}: the answer names the later event"); continue
-            g.check(True, '')
+        for i, it in enumerate(output.items): _check_qa(g.item(), i, it, anchors, tol)
         return g
 
+    def salient(self, anchors, spec=None):
+        return segments(anchors) + [a for a in anchors.anchors if a.kind in _EVENT_KINDS + ('contact',) and
+                                    not (a.kind == 'gui_action' and a.value.get('action') == 'scroll')]
+
     def media_times(self, output):
-        return sorted({round((it.span[0] + it.span[1]) / 2, 3) for it in output.items if it.type != 'counting'})[:8]
+        # frames spread over every item's span (not only the first few), at most 8
+        mids = sorted({round((it.span[0] + it.span[1]) / 2, 3) for it in output.items if it.type != 'counting'})
+        return [mids[round(k * (len(mids) - 1) / 7)] for k in range(8)] if len(mids) > 8 else mids
+
+    def corruptions(self, output, anchors):
+        by_id = {a.id: a for a in anchors.anchors}
+        ref = lambda it: sorted((by_id[i] for i in (it.get('about') or it['evidence']) if i in by_id), key=lambda a: a.t0)
+        timed = lambda it: it['type'] in ('localization', 'state_change')
+        def later_answer(it, i):
+            r = ref(it)
+            if len(r) < 2 or not event_phrase(r[-1], anchors): return None
+            p = event_phrase(r[-1], anchors); it['answer'] = f"{p[0].upper()}{p[1:]} first, at {fmt_t(r[-1].t0)}."; return it
+        def other_kind(it, i):
+            keys = [a for a in anchors.by_kind('keyframe', 'motion', 'segment') if a.kind != count_target(it['question'])[0]] \
+                   if count_target(it['question']) else []
+            if len(keys) < 2: return None
+            it['evidence'] = [a.id for a in keys[:2]]; it['answer'] = '2'; return it
+        shift_t = lambda it, i: dict(it, answer=re.sub(r"(\d+(?:\.\d+)?)(\s*s\b)", lambda m: f"{float(m.group(1)) + 1.5:.2f}{m.group(2)}", it['answer']))
+        return drop_none(dict(
+            shifted_spans=edit_items(output, 'items', lambda it, i: shift_span(it, 1.5), lambda it: it['type'] != 'counting'),
+            shifted_answer_times=edit_items(output, 'items', shift_t, timed),
+            swapped_answers=rotate_field(output, 'items', 'answer', timed),
+            wrong_counts=edit_items(output, 'items', lambda it, i: dict(it, answer=str((parse_count(it['answer']) or 0) + 1)),
+                                    lambda it: it['type'] == 'counting'),
+            counted_other_kind=edit_items(output, 'items', other_kind, lambda it: it['type'] == 'counting'),
+            rotated_evidence=rotate_field(output, 'items', 'evidence', lambda it: it['type'] != 'counting'),
+            wrong_referent=rotate_field(output, 'items', 'question', lambda it: it['type'] == 'localization'),
+            later_event_first=edit_items(output, 'items', later_answer, lambda it: it['type'] == 'ordering'),
+            off_topic_question=edit_items(output, 'items', lambda it, i: dict(it, question=OFF_TOPIC[0]))))
+
+    def paraphrases(self, output, anchors):
+        out = generic_paraphrases(output)
+        mine = self.template(anchors)
+        if json.dumps(output, sort_keys=True) == json.dumps(mine, sort_keys=True):  # the template's own output: reword it
+            out['reworded'] = _qa_template(anchors, alt=True)
+        return out
