@@ -4,14 +4,15 @@
 
 # %% ../nbs/41_export.ipynb #e7a26299
 from __future__ import annotations
-import json, os
+import json, os, warnings
 from pathlib import Path
 from typing import Literal
 from .core import InputError, lazy_import, write_json_atomic, write_text_atomic
 from .schema import Sample, AnchorSet, TaskSpec
 
 # %% auto #0
-__all__ = ['EXPORTERS', 'load_samples', 'sample_messages', 'export_chat', 'export_llamafactory', 'export_hf', 'export']
+__all__ = ['EXPORTERS', 'load_samples', 'sample_prompt', 'sample_messages', 'export_chat', 'export_llamafactory', 'export_hf',
+           'export']
 
 # %% ../nbs/41_export.ipynb #464d6c3d
 def load_samples(out_dir:str|os.PathLike, # a tailoring output folder
@@ -23,25 +24,39 @@ def load_samples(out_dir:str|os.PathLike, # a tailoring output folder
     rows = [json.loads(l) for l in f.read_text().splitlines() if l.strip()]
     return [Sample.model_validate({k: v for k, v in r.items() if k not in ('reasons', 'raw')}) for r in rows]
 
-def sample_messages(sample:Sample, # one accepted sample
-                    out_dir:str|os.PathLike, # its output folder (anchors and frames are read from it)
-                    images:bool=True, # include the sample's frames as images
-                   )->tuple[list[dict], list[str]]:
-    "Chat messages (system, user, assistant) with structured content parts, and the absolute image paths."
+def sample_prompt(sample:Sample, # one accepted sample
+                  out_dir:str|os.PathLike, # its output folder (anchors and frames are read from it)
+                  images:bool=True, # show the prompt's frames (`prompt_media`)
+                  frames_as:str='image', # 'image': `{"type": "image"}` parts (TRL); 'tag': `<image>` in plain text (LLaMA-Factory)
+                 )->tuple[list[dict], list[str]]:
+    "The (system, user) prompt `build_messages` makes for `sample` from its anchors and `prompt_media`, and those frames' absolute paths."
     from dataclaw0.synth import build_messages
     out_dir = Path(out_dir)
     anchors = AnchorSet.load(out_dir/'anchors'/f"{sample.stream}.json")
     spec = TaskSpec(task=sample.task, domain=sample.provenance.get('domain', 'general'), instruction=sample.instruction,
                     intent=sample.intent)
-    system, user = build_messages(spec, anchors)
-    paths = [str((out_dir/m.path).resolve()) for m in sample.media] if images else []
-    content = []
-    for m in (sample.media if images else []):
-        content += [dict(type='text', text=f"Frame at {m.t:.2f} s:"), dict(type='image')]
-    content.append(dict(type='text', text=user['content']))
+    frames = sample.prompt_media if images else []
+    paths = [str((out_dir/m.path).resolve()) for m in frames]
+    return build_messages(spec, anchors, paths or None, [m.t for m in frames] or None, frames_as=frames_as), paths
+
+def _parts(content:str|list)->list[dict]: return [dict(type='text', text=content)] if isinstance(content, str) else content
+
+def sample_messages(sample:Sample, # one accepted sample
+                    out_dir:str|os.PathLike, # its output folder (anchors and frames are read from it)
+                    images:bool=True, # include the prompt's frames as images
+                   )->tuple[list[dict], list[str]]:
+    "Chat messages (system, user, assistant) with structured content parts, and the absolute image paths."
+    (system, user), paths = sample_prompt(sample, out_dir, images)
     answer = json.dumps(sample.output, ensure_ascii=False)
-    return ([dict(role='system', content=[dict(type='text', text=system['content'])]), dict(role='user', content=content),
+    return ([dict(role='system', content=_parts(system['content'])), dict(role='user', content=_parts(user['content'])),
              dict(role='assistant', content=[dict(type='text', text=answer)])], paths)
+
+def _samples(out_dir:Path, images:bool)->list[Sample]:
+    samples = load_samples(out_dir)
+    if images and samples and not any(s.prompt_media for s in samples):
+        warnings.warn(f"{out_dir}: no sample has prompt frames (a run from before `prompt_media`); the prompts are text-only. "
+                      "Tailor the streams again for frames.")
+    return samples
 
 def _flat(messages:list[dict])->list[dict]:
     "Messages with plain string content (text-only models)."
@@ -55,7 +70,7 @@ def export_chat(out_dir:str|os.PathLike, # a tailoring output folder
     "Write a `messages` (+ `images`) JSONL dataset for TRL's SFTTrainer."
     out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'chat.jsonl'
     rows = []
-    for s in load_samples(out_dir):
+    for s in _samples(out_dir, images):
         msgs, paths = sample_messages(s, out_dir, images)
         rows.append(dict(id=s.id, task=s.task, messages=msgs if images else _flat(msgs), images=paths))
     return write_text_atomic(dest, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
@@ -68,12 +83,11 @@ def export_llamafactory(out_dir:str|os.PathLike, # a tailoring output folder
     out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'llamafactory'
     dest.mkdir(parents=True, exist_ok=True)
     rows = []
-    for s in load_samples(out_dir):
-        msgs, paths = sample_messages(s, out_dir, images=True)
-        user = "".join('<image>\n' if p['type'] == 'image' else p['text'] + (" " if p['text'].startswith('Frame at') else "")
-                       for p in msgs[1]['content'])
-        rows.append(dict(messages=[dict(role='user', content=user), dict(role='assistant', content=msgs[2]['content'][0]['text'])],
-                         system=msgs[0]['content'][0]['text'], images=paths))
+    for s in _samples(out_dir, True):
+        (system, user), paths = sample_prompt(s, out_dir, frames_as='tag')
+        rows.append(dict(messages=[dict(role='user', content=user['content']),
+                                   dict(role='assistant', content=json.dumps(s.output, ensure_ascii=False))],
+                         system=system['content'], images=paths))
     write_json_atomic(dest/'data.json', rows, indent=1)
     write_json_atomic(dest/'dataset_info.json', {name: dict(
         file_name='data.json', formatting='sharegpt',
@@ -84,21 +98,27 @@ def export_llamafactory(out_dir:str|os.PathLike, # a tailoring output folder
 def export_hf(out_dir:str|os.PathLike, # a tailoring output folder
               dest:str|os.PathLike|None=None, # default: `out_dir/hf/`
              ):
-    "Save the samples as a Hugging Face dataset (images as `Image` features, output as a JSON string); returns it."
+    "Save the samples as a Hugging Face dataset (chat `messages` + their `images`, the answer's frames as `media`); returns it."
     datasets = lazy_import('datasets', extra='train')
     out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'hf'
     rows = []
-    for s in load_samples(out_dir):
+    for s in _samples(out_dir, True):
+        msgs, paths = sample_messages(s, out_dir)
         rows.append(dict(id=s.id, stream=s.stream, stream_uri=s.stream_uri, task=s.task, domain=s.provenance.get('domain', ''),
                          intent=s.intent, instruction=s.instruction, output=json.dumps(s.output, ensure_ascii=False),
-                         images=[str((out_dir/m.path).resolve()) for m in s.media], frame_times=[m.t for m in s.media],
+                         messages=[dict(role=m['role'], content=[dict(type=p['type'], text=p.get('text')) for p in m['content']])
+                                   for m in msgs],
+                         images=paths, frame_times=[m.t for m in s.prompt_media],
+                         media=[str((out_dir/m.path).resolve()) for m in s.media], media_times=[m.t for m in s.media],
                          anchors=s.anchors, format=s.scores.get('format', 0.0), grounding=s.scores.get('grounding', 0.0),
                          efficiency=s.scores.get('efficiency', 0.0), backend=s.backend))
     features = datasets.Features(dict(
         id=datasets.Value('string'), stream=datasets.Value('string'), stream_uri=datasets.Value('string'),
         task=datasets.Value('string'), domain=datasets.Value('string'), intent=datasets.Value('string'),
         instruction=datasets.Value('string'), output=datasets.Value('string'),
+        messages=[dict(role=datasets.Value('string'), content=[dict(type=datasets.Value('string'), text=datasets.Value('string'))])],
         images=datasets.Sequence(datasets.Image()), frame_times=datasets.Sequence(datasets.Value('float64')),
+        media=datasets.Sequence(datasets.Image()), media_times=datasets.Sequence(datasets.Value('float64')),
         anchors=datasets.Sequence(datasets.Value('string')), format=datasets.Value('float64'),
         grounding=datasets.Value('float64'), efficiency=datasets.Value('float64'), backend=datasets.Value('string')))
     ds = datasets.Dataset.from_list(rows, features=features)

@@ -22,7 +22,8 @@ __all__ = ['executors', 'OUTPUT_FILES', 'FramesConfig', 'Recipe', 'load_recipe',
 class FramesConfig(BaseModel):
     "How the frames a sample references are written."
     model_config = ConfigDict(extra='forbid')
-    max: int = Field(8, ge=0) # at most this many frames per sample
+    max: int = Field(8, ge=0) # at most this many of the answer's frames per sample
+    prompt: int = Field(4, ge=0) # frames the prompt shows (`pick_frame_times`), for vision-language backends and export
     long_side: int = Field(448, ge=16) # frames are written with this long edge, pixels
     quality: int = Field(90, ge=10, le=100) # JPEG quality
 
@@ -92,17 +93,19 @@ def load_recipe(recipe:str|os.PathLike|dict|Recipe|None=None, # a YAML file, a d
     return r
 
 # %% ../nbs/40_pipeline.ipynb #b2bce60d
-def _frame_size(stream:Stream, long_side:int)->tuple[int, int]|None:
-    w, h = stream.size
-    if not w or not h: return None
-    s = min(1.0, long_side / max(w, h))
-    return (max(2, round(w * s)), max(2, round(h * s)))
-
-def write_frames(stream:Stream, times:list[float], out_dir:Path, cfg:FramesConfig)->list[MediaRef]:
-    "Write the frames at `times` as JPEGs under `out_dir/frames/<stream id>/`; returns their references."
-    size = _frame_size(stream, cfg.long_side)
-    times = sorted({round(min(max(float(t), 0.0), max(stream.duration_s - 1e-3, 0.0)), 3) for t in times})[:cfg.max]
-    if size is None or not times: return []
+def write_frames(stream:Stream, # the stream the frames come from
+                 times:list[float], # stream times of the frames
+                 out_dir:Path, # the output folder
+                 cfg:FramesConfig, # size, quality and how many
+                 exact:bool=False, # write `times` as given (a prompt's frames); False: clamp into the stream, sort, keep `cfg.max`
+                )->list[MediaRef]:
+    "Write the frames at `times` as JPEGs under `out_dir/frames/<stream id>/` (once: a frame already there is kept); returns their references."
+    from dataclaw0.synth import frame_size
+    if not all(stream.size) or not stream.num_frames: return []
+    size = frame_size(stream, cfg.long_side)
+    if exact: times = list(dict.fromkeys(round(float(t), 3) for t in times))
+    else: times = sorted({round(min(max(float(t), 0.0), max(stream.duration_s - 1e-3, 0.0)), 3) for t in times})[:cfg.max]
+    if not times: return []
     Image = lazy_import('PIL.Image', package='pillow')
     folder = out_dir/'frames'/stream.id; folder.mkdir(parents=True, exist_ok=True)
     rel = {t: f"frames/{stream.id}/{t:09.3f}.jpg" for t in times}
@@ -165,7 +168,7 @@ def synth_stage(part:dict, # the result of `anchor_stage`
                 backend=None, # a ready backend instance (reused across streams); None: made from the recipe
                )->dict:
     "Stage 2 for one input: synthesize each task, verify, write frames; returns the finished part."
-    from dataclaw0.synth import synthesize
+    from dataclaw0.synth import synthesize, pick_frame_times
     from dataclaw0.verify import score_output
     from dataclaw0.tasks.core import get_task
     part, out_dir, t = dict(part), Path(out_dir), time.perf_counter()
@@ -175,15 +178,18 @@ def synth_stage(part:dict, # the result of `anchor_stage`
     backend = backend or make_backend(recipe)
     for spec in [TaskSpec.model_validate(s) for s in part.pop('_specs')]:
         try:
-            res = synthesize(anchors, spec, backend=backend, stream=stream,
-                             max_attempts=recipe.max_attempts)
+            res = synthesize(anchors, spec, backend=backend, stream=stream, max_attempts=recipe.max_attempts,
+                             max_frames=recipe.frames.prompt, frame_max_side=recipe.frames.long_side)
             raw = res.output if res.output is not None else (res.raw[-1] if res.raw else '')
             verdict = score_output(raw, spec.task, anchors)
             td = get_task(spec.task)
             model = td.validate(res.output) if res.output is not None else None
             media = write_frames(stream, td.media_times(model), out_dir, recipe.frames) if model is not None else []
+            # the prompt's frames come from the anchors, never from the output: export rebuilds the prompt from them
+            prompt_media = (write_frames(stream, pick_frame_times(anchors, recipe.frames.prompt), out_dir, recipe.frames, exact=True)
+                            if model is not None else [])
             sample = Sample(stream=stream.id, stream_uri=stream.uri, intent=spec.intent, task=spec.task,
-                            instruction=spec.instruction, output=res.output or {}, media=media,
+                            instruction=spec.instruction, output=res.output or {}, media=media, prompt_media=prompt_media,
                             anchors=td.evidence(model) if model is not None else [], scores=verdict['scores'],
                             backend=res.backend, provenance=dict(attempts=res.attempts, repairs=res.repairs, domain=spec.domain,
                                                                  task_confidence=round(spec.confidence, 4),

@@ -178,7 +178,8 @@ class Sample(BaseModel):
     task: str
     instruction: str
     output: dict[str, Any] # the task's validated JSON
-    media: list[MediaRef] = []
+    media: list[MediaRef] = [] # the frames the answer refers to (the task's `media_times`); never shown in a prompt
+    prompt_media: list[MediaRef] = [] # the frames the prompt shows (`pick_frame_times(anchors)`); older runs have none
     anchors: list[str] = [] # ids of the anchors the output uses
     scores: dict[str, float] = {} # format, grounding, efficiency, ...
     backend: str = 'template'

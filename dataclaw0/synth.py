@@ -16,10 +16,11 @@ from .schema import AnchorSet, Stream, TaskSpec
 from .tasks.core import TaskDef, get_task, parse_output, extract_json
 
 # %% auto #0
-__all__ = ['SYSTEM_PROMPT', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url', 'build_messages',
-           'pick_frame_times', 'frame_size', 'BackendError', 'Backend', 'TemplateBackend', 'Completion', 'model_config',
-           'load_hf', 'HFBackend', 'OpenAIBackend', 'get_backend', 'lenient_json', 'repair_output', 'SynthResult',
-           'synthesize', 'ChatRequest', 'make_app', 'serve', 'serve_in_thread', 'synth_one']
+__all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
+           'build_messages', 'pick_frame_times', 'frame_size', 'BackendError', 'Backend', 'TemplateBackend',
+           'Completion', 'model_config', 'load_hf', 'HFBackend', 'OpenAIBackend', 'get_backend', 'lenient_json',
+           'repair_output', 'SynthResult', 'synthesize', 'ChatRequest', 'make_app', 'serve', 'serve_in_thread',
+           'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -38,10 +39,15 @@ def compact_schema(schema:Any, # a JSON Schema (or part of one)
             for k, v in schema.items() if _in_props or not (k == 'title' and isinstance(v, str))}
 
 # %% ../nbs/32_synth.ipynb #a4036d81
-def to_data_url(image:Any, # an RGB uint8 array (H, W, 3) or a PIL image
-                quality:int=90, # JPEG quality
+def to_data_url(image:Any, # an RGB uint8 array (H, W, 3), a PIL image, or the path of a JPEG / PNG file
+                quality:int=90, # JPEG quality (arrays and PIL images)
                )->str:
-    "A `data:image/jpeg;base64,...` URL of `image`."
+    "A `data:image/...;base64,...` URL of `image` (a file's bytes are sent as they are)."
+    if isinstance(image, (str, os.PathLike)):
+        path = Path(image)
+        mime = 'image/png' if path.suffix.lower() == '.png' else 'image/jpeg'
+        try: return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
+        except OSError as e: raise InputError(f"cannot read the image: {e.strerror}", path, "is the run folder complete?") from e
     Image = lazy_import('PIL.Image', package='pillow')
     img = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image, dtype=np.uint8))
     buf = io.BytesIO(); img.convert('RGB').save(buf, format='JPEG', quality=quality)
@@ -65,13 +71,17 @@ def load_image_url(url:str, # a data URL, a file:// URL or a local path
                                             "send a JPEG or PNG as a base64 data URL") from e
 
 # %% ../nbs/32_synth.ipynb #5f4be668
+FRAMES_AS = ('image_url', 'image', 'tag')
+
 def build_messages(spec:TaskSpec, # the task and its synthesis-ready instruction
                    anchors:AnchorSet, # the stream's facts
-                   frames:Any=None, # frames to show: an array (N, H, W, 3), or a list of arrays / PIL images
+                   frames:Any=None, # frames to show, picked from the anchors (`pick_frame_times`): an array (N, H, W, 3), or a list of arrays / PIL images / image files
                    frame_times:list[float]|None=None, # the stream time of each frame, shown next to it
                    max_anchors:int|None=300, # anchors to list at most (spread evenly over the stream)
+                   frames_as:str='image_url', # 'image_url': parts with data URLs (models); 'image': `{"type": "image"}` placeholders (TRL); 'tag': `<image>` in plain text (LLaMA-Factory)
                   )->list[dict]:
-    "The chat (OpenAI format) that asks a model for `spec.task`'s JSON from `anchors` (and `frames`)."
+    "The chat (OpenAI format) that asks a model for `spec.task`'s JSON from `anchors` (and `frames`): the one prompt builder."
+    if frames_as not in FRAMES_AS: raise InputError(f"frames_as={frames_as!r}", hint=f"use one of {', '.join(FRAMES_AS)}")
     task = get_task(spec.task)
     schema = json.dumps(compact_schema(task.json_schema()), separators=(',', ':'))
     lines = [f"Task: {task.name} (domain: {spec.domain})", f"Instruction: {spec.instruction}"]
@@ -84,10 +94,13 @@ def build_messages(spec:TaskSpec, # the task and its synthesis-ready instruction
     if not n: return [dict(role='system', content=SYSTEM_PROMPT), dict(role='user', content=text)]
     times = list(frame_times) if frame_times is not None else [None] * n
     if len(times) != n: raise InputError(f"{n} frames but {len(times)} frame times", hint="give one time per frame")
+    if frames_as == 'tag':  # the images travel alongside, in this order
+        tags = "".join((f"Frame at {t:.2f} s: " if t is not None else "") + "<image>\n" for t in times)
+        return [dict(role='system', content=SYSTEM_PROMPT), dict(role='user', content=tags + text)]
     parts = []
     for img, t in zip(frames, times):
         if t is not None: parts.append(dict(type='text', text=f"Frame at {t:.2f} s:"))
-        parts.append(dict(type='image_url', image_url=dict(url=to_data_url(img))))
+        parts.append(dict(type='image') if frames_as == 'image' else dict(type='image_url', image_url=dict(url=to_data_url(img))))
     return [dict(role='system', content=SYSTEM_PROMPT), dict(role='user', content=parts + [dict(type='text', text=text)])]
 
 # %% ../nbs/32_synth.ipynb #1678d8d7
@@ -519,7 +532,7 @@ def synthesize(anchors:AnchorSet, # the stream's facts
     task = get_task(spec.task)
     if max_attempts < 1: raise InputError(f"max_attempts={max_attempts}", hint="allow at least one attempt")
     times, frames = [], None
-    if backend.reads_frames and stream is not None and stream.num_frames > 0:
+    if backend.reads_frames and stream is not None and stream.num_frames > 0 and max_frames > 0:
         times = pick_frame_times(anchors, max_frames)
         frames = stream.frames(times, frame_size(stream, frame_max_side))
     messages = build_messages(spec, anchors, frames, times or None, max_anchors)
