@@ -8,7 +8,9 @@ import contextlib, html, io, json, math, mimetypes, os, socket, time, urllib.req
 from pathlib import Path
 from typing import Any, Iterable
 from .core import DataClawError, InputError, SchemaError, lazy_import, sec2frame
+from pydantic import BaseModel, ConfigDict, ValidationError
 from .schema import ANCHOR_KINDS, Anchor, AnchorSet, Sample, Stream
+from .tasks.core import tasks as task_registry, get_task, TaskDef
 
 # %% auto #0
 __all__ = ['TASK_FIELDS', 'TailorOutput', 'output_items', 'span_support', 'stream_media', 'to_fiftyone', 'app_url', 'launch',
@@ -87,15 +89,9 @@ def _read_rows(path:Path, status:str)->list[dict]:
 
 # %% ../nbs/70_viz.ipynb #ab6b05fd
 TASK_FIELDS = dict(temporal_qa='qa', tutorial='tutorial_steps', gui_task='gui_steps', contact_events='contacts',
-                   world_model='transitions', video_gen_prompts='clips', edit_sequence='edits') # label field per task
-_LABEL_KEYS = ('question', 'text', 'prompt', 'edit', 'action', 'object', 'title', 'caption')
+                   world_model='transitions', video_gen_prompts='clips', edit_sequence='edits') # FiftyOne field per task
 _RESERVED_ATTRS = {'id', 'tags', 'label', 'support', 'confidence', 'index', 'bounding_box', 'mask', 'attributes', 'logits',
                    'frames', 'filepath', 'metadata', 'media_type', 'group'} # names FiftyOne keeps for itself
-
-def _item_list(output:dict)->list[dict]:
-    for v in output.values():
-        if isinstance(v, list) and v and all(isinstance(x, dict) for x in v): return v
-    return []
 
 def _action_label(a:dict)->str:
     kind, target, text = a.get('type') or a.get('action') or 'act', a.get('target'), a.get('text')
@@ -107,32 +103,45 @@ def _action_label(a:dict)->str:
 
 def _num(v)->bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
+class _Loose(BaseModel):
+    "An item of an unknown task: whatever fields it has."
+    model_config = ConfigDict(extra='allow')
+
+def _task_items(task:str, output:dict)->tuple[TaskDef, list]:
+    "The task and its output's items (validated models; loose models for an unknown task or an output that does not validate)."
+    td = get_task(task) if task in task_registry else None
+    if td is not None:
+        try: return td, td.items(td.validate(output))
+        except ValidationError: pass
+    td = td or TaskDef()
+    field = td.list_field or next((k for k, v in output.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)), '')
+    return td, [_Loose.model_validate(x) for x in (output.get(field) or []) if isinstance(x, dict)]
+
+def _label(td:TaskDef, item:BaseModel, field:str)->str:
+    if td.label_field or type(td).item_label is not TaskDef.item_label: return td.item_label(item)
+    d = item.model_dump()
+    return next((str(d[k]) for k in ('question', 'text', 'prompt', 'edit', 'caption', 'title') if isinstance(d.get(k), str) and d[k]), f"{field} item")
+
 def output_items(task:str, # the task name
                  output:dict, # the task's output JSON
                 )->list[dict]:
     "The output's items as `{field, label, t0, t1, keyframes, attrs, screenshot, region}` records, in output order."
+    td, items = _task_items(task, output or {})
     field, recs = TASK_FIELDS.get(task, task), []
-    for item in _item_list(output or {}):
-        if task == 'contact_events': label = f"{item.get('event', 'contact')} {item.get('object', '')}".strip()
-        elif isinstance(item.get('action'), dict): label = _action_label(item['action'])
-        else: label = next((str(item[k]) for k in _LABEL_KEYS if isinstance(item.get(k), str) and item[k]), f"{field} item")
-        span = item.get('span')
-        if isinstance(span, (list, tuple)) and len(span) == 2 and all(map(_num, span)): t0, t1 = map(float, span)
-        elif _num(item.get('before_t')) and _num(item.get('after_t')): t0, t1 = float(item['before_t']), float(item['after_t'])
-        elif _num(item.get('t')): t0 = t1 = float(item['t'])
-        elif _num(item.get('keyframe_t')): t0 = t1 = float(item['keyframe_t'])
-        else: continue  # an item without a time cannot be placed
-        keys = [k for k in ('keyframe_t', 'before_t', 'after_t', 't') if _num(item.get(k))]
+    for item in items:
+        d = item.model_dump(mode='json')
+        span = td.item_span(item) if all(_num(getattr(item, k, 0)) for k in ('t', 'before_t', 'after_t', 'keyframe_t') if hasattr(item, k)) else None
+        if span is None or not all(map(_num, span)): continue  # an item without a time cannot be placed
         attrs = {}
-        for k, v in item.items():
+        for k, v in d.items():
             if k == 'span' or v is None: continue
             if isinstance(v, dict):  # a nested object (a GUI action) becomes action_type, action_target, ...
                 attrs.update({f"{k}_{kk}": vv for kk, vv in v.items() if isinstance(vv, (str, int, float, bool)) and vv != ''})
             elif isinstance(v, (str, int, float, bool)) or (isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v)):
                 attrs[k if k not in _RESERVED_ATTRS else f"{k}_"] = list(v) if isinstance(v, (list, tuple)) else v
-        region = item.get('region')
-        recs.append(dict(field=field, label=label, t0=min(t0, t1), t1=max(t0, t1), keyframes=[float(item[k]) for k in keys],
-                         attrs=attrs, screenshot=item.get('screenshot'),
+        region = d.get('region')
+        recs.append(dict(field=field, label=_label(td, item, field), t0=span[0], t1=span[1], keyframes=td.item_times(item),
+                         attrs=attrs, screenshot=d.get('screenshot'),
                          region=[float(x) for x in region] if isinstance(region, (list, tuple)) and len(region) == 4 else None))
     return recs
 

@@ -220,22 +220,28 @@ def _named_by_position(text:str, anchor:Anchor, anchors:AnchorSet, tol:float, ne
 # %% ../../nbs/30_tasks.core.ipynb #64333655
 class Grounding:
     "Verdicts of one output, item by item: score = fraction of items whose checks all hold."
-    def __init__(self): self.units, self.reasons, self._cur = [], [], None
-    def item(self)->Grounding:
-        "Start the checks of the next item."
-        self._cur = []; self.units.append(self._cur); return self
+    def __init__(self): self.units, self.reasons, self._cur, self._n = [], [], None, 0
+    def item(self, key:Any=None)->Grounding:
+        "Start the checks of the next item (`key`: its index in the output's list; default: items in order)."
+        self._cur = []; self.units.append((self._n if key is None else key, self._cur)); self._n += 1; return self
     def check(self, ok:bool, reason:str)->bool:
         "Record one check of the current item (with the reason when it fails)."
-        if self._cur is None: self.units.append([bool(ok)])
+        if self._cur is None: self.units.append((None, [bool(ok)]))
         else: self._cur.append(bool(ok))
         if not ok: self.reasons.append(reason)
         return bool(ok)
-    def end(self): self._cur = None
+    def end(self):
+        "Close the current item: later checks are output-level claims of their own."
+        self._cur = None
     @property
-    def claims(self)->list[bool]: return [all(u) for u in self.units if u]
+    def claims(self)->list[bool]: return [all(u) for _, u in self.units if u]
     items = claims
     @property
-    def checks(self)->list[bool]: return [c for u in self.units for c in u]
+    def checks(self)->list[bool]: return [c for _, u in self.units for c in u]
+    def held(self, key:Any)->bool|None:
+        "Whether the item with `key` holds (None when it was not checked as an item)."
+        found = [all(u) for k, u in self.units if k == key and k is not None and u]
+        return all(found) if found else None
     @property
     def score(self)->float: return sum(self.claims)/len(self.claims) if self.claims else 0.0
     @property

@@ -210,7 +210,7 @@ class TemporalQATask(TaskDef):
                    "order them, ask about state changes and count events. Give each the time span it is about, the "
                    "ids of the anchors the question is about and the ids of the anchors that prove the answer.")
     output_model = TemporalQA
-    budget_chars = 3000
+    budget_chars = 4000
     list_field = 'items'
     label_field = 'question'
 
