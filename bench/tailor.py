@@ -18,7 +18,7 @@ def main():
     from dataclaw0.samples.core import sample_streams
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
-    from dataclaw0.tasks import get_task, tasks_for
+    from dataclaw0.tasks.core import get_task, tasks_for
     from dataclaw0.synth import synthesize
     from dataclaw0.verify import score_output
     from dataclaw0.pipeline import tailor

@@ -52,8 +52,8 @@ class Recipe(BaseModel):
     @field_validator('thresholds')
     @classmethod
     def _known_scores(cls, v):
-        bad = set(v) - {'format', 'grounding', 'efficiency', 'field'}
-        if bad: raise ValueError(f"unknown score(s) {sorted(bad)}; use format, grounding, efficiency, field")
+        bad = set(v) - {'format', 'grounding', 'coverage', 'efficiency', 'field'}
+        if bad: raise ValueError(f"unknown score(s) {sorted(bad)}; use format, grounding, coverage, efficiency, field")
         return v
 
     def intent_for(self, path:str|Path)->str:
@@ -181,7 +181,7 @@ def synth_stage(part:dict, # the result of `anchor_stage`
             res = synthesize(anchors, spec, backend=backend, stream=stream, max_attempts=recipe.max_attempts,
                              max_frames=recipe.frames.prompt, frame_max_side=recipe.frames.long_side)
             raw = res.output if res.output is not None else (res.raw[-1] if res.raw else '')
-            verdict = score_output(raw, spec.task, anchors)
+            verdict = score_output(raw, spec.task, anchors, spec=spec)
             td = get_task(spec.task)
             model = td.validate(res.output) if res.output is not None else None
             media = write_frames(stream, td.media_times(model), out_dir, recipe.frames) if model is not None else []

@@ -527,6 +527,7 @@ def case_table(task:str|TaskDef, # the task
     td = get_task(task)
     rows = []
     for sname, anchors in (streams or check_streams(td.kinds)).items():
+        if anchors.stream_kind not in td.kinds: continue
         out = td.validate(td.template(anchors)).model_dump(mode='json')
         base = td.ground(td.validate(out), anchors, tol).score
         rows.append(dict(task=td.name, stream=sname, case='template', kind='template', base=base, score=base, ok=base == 1.0, reasons=[]))
