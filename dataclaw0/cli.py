@@ -134,9 +134,9 @@ def serve(model_dir:Path=typer.Argument(..., help="A transformers model folder (
 
 # %% ../nbs/80_cli.ipynb #be6c8590
 def _summary_table(m:dict, title:str)->Table:
-    t = Table("task", "samples", "format", "grounding", "efficiency", title=title)
+    t = Table("task", "samples", "format", "grounding", "coverage", "efficiency", title=title)
     for task, d in m['per_task'].items():
-        t.add_row(task, str(d['samples']), f"{d['format']:.2f}", f"{d['grounding']:.2f}", f"{d['efficiency']:.2f}")
+        t.add_row(task, str(d['samples']), f"{d['format']:.2f}", f"{d['grounding']:.2f}", f"{d.get('coverage', float('nan')):.2f}", f"{d['efficiency']:.2f}")
     return t
 
 @app.command()

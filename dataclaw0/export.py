@@ -111,7 +111,7 @@ def export_hf(out_dir:str|os.PathLike, # a tailoring output folder
                          images=paths, frame_times=[m.t for m in s.prompt_media],
                          media=[str((out_dir/m.path).resolve()) for m in s.media], media_times=[m.t for m in s.media],
                          anchors=s.anchors, format=s.scores.get('format', 0.0), grounding=s.scores.get('grounding', 0.0),
-                         efficiency=s.scores.get('efficiency', 0.0), backend=s.backend))
+                         coverage=s.scores.get('coverage', 0.0), efficiency=s.scores.get('efficiency', 0.0), backend=s.backend))
     features = datasets.Features(dict(
         id=datasets.Value('string'), stream=datasets.Value('string'), stream_uri=datasets.Value('string'),
         task=datasets.Value('string'), domain=datasets.Value('string'), intent=datasets.Value('string'),
@@ -120,7 +120,7 @@ def export_hf(out_dir:str|os.PathLike, # a tailoring output folder
         images=datasets.Sequence(datasets.Image()), frame_times=datasets.Sequence(datasets.Value('float64')),
         media=datasets.Sequence(datasets.Image()), media_times=datasets.Sequence(datasets.Value('float64')),
         anchors=datasets.Sequence(datasets.Value('string')), format=datasets.Value('float64'),
-        grounding=datasets.Value('float64'), efficiency=datasets.Value('float64'), backend=datasets.Value('string')))
+        grounding=datasets.Value('float64'), coverage=datasets.Value('float64'), efficiency=datasets.Value('float64'), backend=datasets.Value('string')))
     ds = datasets.Dataset.from_list(rows, features=features)
     ds.save_to_disk(str(dest))
     return ds

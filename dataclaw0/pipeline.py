@@ -289,10 +289,10 @@ def _summary(out_dir:Path)->dict:
     samples = [json.loads(l) for l in (out_dir/'samples.jsonl').read_text().splitlines()]
     per_task = {}
     for s in samples:
-        d = per_task.setdefault(s['task'], dict(samples=0, **{k: [] for k in ('format', 'grounding', 'efficiency')}))
+        d = per_task.setdefault(s['task'], dict(samples=0, **{k: [] for k in ('format', 'grounding', 'coverage', 'efficiency')}))
         d['samples'] += 1
-        for k in ('format', 'grounding', 'efficiency'): d[k].append(s['scores'].get(k, 0.0))
-    return {t: dict(samples=d['samples'], **{k: round(float(np.mean(d[k])), 3) for k in ('format', 'grounding', 'efficiency')})
+        for k in ('format', 'grounding', 'coverage', 'efficiency'): d[k].append(s['scores'].get(k, 0.0))
+    return {t: dict(samples=d['samples'], **{k: round(float(np.mean(d[k])), 3) for k in ('format', 'grounding', 'coverage', 'efficiency')})
             for t, d in sorted(per_task.items())}
 
 # %% ../nbs/40_pipeline.ipynb #c74266a6

@@ -194,7 +194,7 @@ def stream_media(row:dict, # a sample row
     return dict(kind='images', screens=sorted(screens, key=lambda s: s[0]), stream=stream, tags=tags)
 
 # %% ../nbs/70_viz.ipynb #d811928d
-_SCORES = ('format', 'grounding', 'efficiency')
+_SCORES = ('format', 'grounding', 'coverage', 'efficiency')
 _COMMON = ('sample_id', 'stream', 'stream_kind', 'stream_uri', 'intent', 'task', 'domain', 'instruction', 'output',
            'evidence', 'backend', 'status', 'reasons', 'media_source')
 _SEGMENT_KINDS = ('segment', 'phase', 'page', 'image')
@@ -416,13 +416,13 @@ def launch(ds, # a FiftyOne dataset (or view)
 # %% ../nbs/70_viz.ipynb #09f95f99
 def summary(res:TailorOutput, ds=None)->str:
     "A plain-text table of an output: samples per task and status, mean scores of the accepted ones, the dataset's slices."
-    lines = [f"{'task':<18} {'accepted':>8} {'rejected':>8} {'format':>7} {'grounding':>9} {'efficiency':>10}   (means of accepted)"]
+    lines = [f"{'task':<18} {'accepted':>8} {'rejected':>8} {'format':>7} {'grounding':>9} {'coverage':>8} {'efficiency':>10}   (means of accepted)"]
     for t in res.tasks():
         rs = [r for r in res.rows if r['task'] == t]
         ok = [r for r in rs if r['status'] == 'accepted']
         mean = lambda k: sum(r['scores'].get(k, 0.0) for r in ok)/len(ok) if ok else float('nan')
         lines.append(f"{t:<18} {sum(r['status'] == 'accepted' for r in rs):>8} {sum(r['status'] == 'rejected' for r in rs):>8} "
-                     f"{mean('format'):>7.3f} {mean('grounding'):>9.3f} {mean('efficiency'):>10.3f}")
+                     f"{mean('format'):>7.3f} {mean('grounding'):>9.3f} {mean('coverage'):>8.3f} {mean('efficiency'):>10.3f}")
     if ds is not None:
         parts = ([f"{sl}: {ds.select_group_slices(sl).count()}" for sl in ds.group_slices] if ds.media_type == 'group'
                  else [f"{ds.media_type}: {len(ds)}"])
