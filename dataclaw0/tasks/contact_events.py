@@ -74,6 +74,7 @@ def _ground(output, anchors:AnchorSet, tol:float=TOL_S)->Grounding:
         n = len(anchors.by_kind('contact'))
         g.check(n == 0, f"no events listed, but the stream has {n} contact(s)"); return g
     for i, e in enumerate(output.events):
+        g.item(i)
         who = f"event {i} ({e.event} {e.object})"
         ev, missing = resolve_evidence(e.evidence, anchors)
         contacts = [a for a in ev if a.kind == 'contact']

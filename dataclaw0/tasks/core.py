@@ -64,9 +64,10 @@ _UNIT_S = dict(ms=0.001, msec=0.001, millisecond=0.001, milliseconds=0.001, s=1.
                seconds=1.0, min=60.0, mins=60.0, minute=60.0, minutes=60.0, h=3600.0, hr=3600.0, hour=3600.0, hours=3600.0)
 _UNIT = r"(?:milliseconds?|msec|ms|seconds?|secs?|s|minutes?|mins?|hours?|hr|h)(?![a-z])"
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
-_CLOCK = re.compile(r"(?<![\d.:])(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)(?![\d:])")
+_CLOCK = re.compile(r"(?<![\d.:])(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)(?!\d|\.\d|:\d)")  # `00:05.48:` and `00:05.48.` end there
 _RANGE = re.compile(_NUM + r"\s*(?:-|–|—|to|until|till|through|and)\s*" + _NUM + r"\s*(" + _UNIT + ")", re.I)
-_SINGLE = re.compile(_NUM + r"\s*(" + _UNIT + ")", re.I)
+_SINGLE = re.compile(_NUM + r"(?:\s*|-)(" + _UNIT + ")", re.I)  # `1.8 s`, `1.8s`, `1.8-second`
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+", re.I)
 
 def normalize_numbers(text:str)->str:
     "`text` with spelled-out numbers as digits (`two cuts` → `2 cuts`, `one point two seconds` → `1.2 seconds`)."
@@ -76,7 +77,7 @@ def normalize_numbers(text:str)->str:
 
 def parse_times(text:str)->list[float]:
     "Every time `text` mentions, in seconds, in the order they appear."
-    t = normalize_numbers(text or '')
+    t = normalize_numbers(_URL.sub(lambda m: ' ' * len(m.group()), text or ''))  # a URL's digits are not times
     found = []  # (position, seconds)
     for m in _CLOCK.finditer(t):
         h, mi, s = m.groups()
@@ -138,8 +139,9 @@ KIND_WORDS = dict(
     speech=('say', 'said', 'speak', 'spoken', 'word', 'utterance'), ocr_text=('text', 'caption', 'title', 'label'))
 GRIPPER_WORDS = ('gripper', 'hand', 'finger', 'claw', 'robot', 'arm', 'effector')
 COMMAND_WORDS = dict(close=('close', 'shut', 'grip', 'clamp', 'grasp', 'squeeze'), open=('open', 'release', 'let go', 'unclamp'))
-STATE_WORDS = dict(lifted=('lift', 'raise', 'pick up', 'picked up', 'up'), moved=('move', 'carry', 'carried', 'transport', 'shift'),
-                   placed=('place', 'put down', 'set down', 'lower', 'rest', 'land'), dropped=('drop', 'fall', 'fell', 'slip', 'lost'),
+STATE_WORDS = dict(lifted=('lift', 'raise', 'pick up', 'picked up', 'lifted up'), moved=('move', 'carry', 'carried', 'transport', 'shift'),
+                   placed=('place', 'put down', 'set down', 'land'), dropped=('drop', 'fall', 'fell', 'slip', 'lost'),
+                   resting=('rest', 'on the table', 'untouched'),
                    grasped=('grasp', 'grip', 'hold', 'held'), released=('release', 'let go'))
 CONTACT_WORDS = ('touch', 'contact', 'grasp', 'grip', 'hold', 'held', 'pick', 'grab', 'squeeze')
 ACTION_WORDS = dict(click=('click', 'press', 'tap', 'select', 'choose', 'follow', 'open', 'hit'),

@@ -229,7 +229,7 @@ def _ground(output, anchors:AnchorSet, tol:float=TOL_S)->Grounding:
         g.check(any(s.strip().lower() == t.strip().lower() for t in typed), f"instruction: searches for {s!r} but the typed text is {typed}")
     if not output.steps:
         g.check(not useful_actions(anchors), "no steps, but logged actions moved the task on"); return g
-    for i, st in enumerate(output.steps): prev = _ground_step(g, i, st, anchors, prev, dropped_ids - kept_ids, tol)
+    for i, st in enumerate(output.steps): prev = _ground_step(g.item(i), i, st, anchors, prev, dropped_ids - kept_ids, tol)
     return g
 
 # %% ../../nbs/30c_tasks.gui_task.ipynb #9ca6323f

@@ -198,6 +198,7 @@ def _ground(output, anchors:AnchorSet, tol:float=TOL_S)->Grounding:
         n = len(anchors.by_kind('phase', 'gui_action'))
         g.check(n == 0, f"no transitions, but the stream has {n} phases or actions"); return g
     for i, tr in enumerate(output.transitions):
+        g.item(i)
         ev, missing = resolve_evidence(tr.evidence, anchors)
         cited = [a for a in ev if a.kind in ('phase', 'gui_action')]
         who = f"transition {i} ({tr.action[:40]!r})"
