@@ -9,15 +9,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 from .core import InputError, MissingDependencyError, lazy_import
-from .schema import TaskSpec
-from .tasks.core import tasks, get_task, tasks_for, extract_json
+from .schema import TaskSpec, Constraints, Count, Window, Focus, Ranking
+from .tasks.core import tasks, get_task, tasks_for, extract_json, normalize_numbers, parse_times
 
 # %% auto #0
 __all__ = ['TASK_KEYWORDS', 'TASK_NAMES', 'NAME_BONUS', 'DOMAIN_KEYWORDS', 'STREAM_KINDS', 'LEX_TEMP', 'EMB_TEMP', 'KIND_PRIOR',
-           'KEEP_RATIO', 'stem', 'words', 'tokens', 'LexicalMatcher', 'lexical_matcher', 'embeddings_available',
-           'embedding_model', 'embed', 'embedding_scores', 'task_probs', 'pick_domain', 'rewrite_instruction',
-           'model_prompt', 'parse_model_answer', 'resolve_intent', 'format_specs', 'load_intent_set',
-           'evaluate_intents']
+           'KEEP_RATIO', 'FOCUS_WORDS', 'stem', 'words', 'tokens', 'LexicalMatcher', 'lexical_matcher',
+           'embeddings_available', 'embedding_model', 'embed', 'embedding_scores', 'task_probs', 'pick_domain',
+           'rewrite_instruction', 'parse_constraints', 'model_prompt', 'parse_model_answer', 'resolve_intent',
+           'format_specs', 'load_intent_set', 'evaluate_intents']
 
 # %% ../nbs/31_intent.ipynb #4b838f31
 _PHRASES = [ # (pattern, replacement) applied to lower-cased text before splitting into words
@@ -309,18 +309,131 @@ def _focus(text:str, task:str)->str|None:
 
 def rewrite_instruction(task:str, # task registry name
                         text:str, # the user's intent
+                        constraints:Constraints|None=None, # its constraints (default: `parse_constraints(text, task)`)
                        )->str:
-    "The task's default instruction adapted to the specifics of `text`."
+    "The task's default instruction adapted to the specifics of `text`, its constraints said in words."
+    c = constraints if constraints is not None else parse_constraints(text, task)
     parts = [get_task(task).instruction]
     if (f := _focus(text, task)): parts.append(f"Focus on {f}.")
-    if (n := _count(text)): parts.append(f"Produce {n} {_UNITS[task] if n != 1 else _UNITS[task].rstrip('s')}.")
+    if c.count: parts.append(f"Produce {c.count} {_UNITS[task] if c.count.n != 1 else _UNITS[task].rstrip('s')}.")
+    parts += [line for line in c.describe() if not line.startswith(('Number of items', 'Audience', 'Language', 'Also asked'))]
     if task == 'temporal_qa':
         types = [t for t, pat in _QA_TYPES.items() if re.search(pat, text, re.I)]
         if 0 < len(types) < len(_QA_TYPES): parts.append(f"Emphasise {' and '.join(t.replace('_', ' ') for t in types)} questions.")
-    if (m := _AUDIENCE.search(text)): parts.append(f"Write for {m.group(1).lower()}.")
-    if (m := _LANGUAGE.search(text)): parts.append(f"Write the text in {m.group(1).capitalize()}.")
+    if c.audience: parts.append(f"Write for {c.audience}.")
+    if c.language: parts.append(f"Write the text in {c.language}.")
     parts.append(f'The user asked: "{text.strip()}"')
     return " ".join(parts)
+
+
+
+# %% ../nbs/31_intent.ipynb #2c5fa456
+_N = r"(\d+)"
+_FIRST, _LAST = r"(?:first|1st|opening|initial|beginning)", r"(?:last|final|closing|ending)"
+_TIME_UNIT = r"(?:ms|milliseconds?|s|secs?|seconds?|minutes?|mins?)\b"
+_ITEM_UNITS = (r"questions?|qas?|q&as?|pairs?|items?|steps?|clips?|prompts?|captions?|events?|interactions?|transitions?|"
+               r"triples?|edits?|examples?|samples?|shots?|scenes?|moments?|actions?|instructions?|parts?|segments?|"
+               r"grasps?|releases?|contacts?|clicks?|entries|entry|descriptions?|cuts?")
+_COUNT_PATTERNS = (  # (op, pattern with the number as group 1); the item unit follows within three words
+    ('at_most', rf"\b(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|maximum\s+(?:of\s+)?|max\.?)\s*{_N}"),
+    ('at_least', rf"\b(?:at\s+least|no\s+fewer\s+than|no\s+less\s+than|minimum\s+(?:of\s+)?|min\.?)\s*{_N}"),
+    ('at_least', rf"\b{_N}\s*(?:\+|or\s+more\b)"), ('at_most', rf"\b{_N}\s+or\s+(?:fewer|less)\b"),
+    ('exactly', rf"\b(?:exactly|precisely|just|only)?\s*{_N}"))
+_VAGUE = re.compile(r"\b(a\s+few|a\s+couple|several|some|many|lots\s+of|a\s+handful\s+of|a\s+bunch\s+of|a\s+lot\s+of)\s+(?:\w+\s+){0,2}?(?:" + _ITEM_UNITS + r")\b", re.I)
+
+def _norm(text:str)->str:
+    "Lower case, number words as digits, `a single` / `one` as 1, ordinals kept readable."
+    t = normalize_numbers(" " + text.lower() + " ")
+    t = re.sub(r"\b(?:a\s+single|a\s+lone|single)\b", "1", t)
+    t = re.sub(r"\b(an?)\s+(?=(?:" + _ITEM_UNITS + r")\b)", "1 ", t)  # "a question" is not a count: only with exactly/just
+    return t
+
+def _count_c(t:str)->Count|None:
+    for op, pat in _COUNT_PATTERNS:
+        for m in re.finditer(pat + r"\s+(?:[a-z&'-]+\s+){0,3}?(?:" + _ITEM_UNITS + r")\b", t):
+            before = t[max(0, m.start() - 12):m.start()]
+            if re.search(r"(?:the|first|1st|last|final)\s*$", before): continue  # "the 2 longest shots", "the first 3 steps": a ranking
+            if re.search(_N + r"\s+(?:longest|shortest|biggest|smallest)\b", m.group()): continue
+            n = int(m.group(1))
+            if op == 'exactly' and n == 1 and not re.search(r"\b(?:exactly|just|only|one|1)\b", m.group()): continue
+            return Count(op=op, n=n)
+    return None
+
+def _window_c(t:str)->Window|None:
+    tm = lambda s: parse_times(s)
+    if (m := re.search(rf"\b(?:the\s+)?(?:{_FIRST}|2nd|second|{_LAST})\s+(half|third|quarter)\b", t)):
+        frac = dict(half=0.5, third=1/3, quarter=0.25)[m.group(1)]
+        which = m.group()
+        if re.search(_FIRST, which): return Window(kind='fraction', a=0.0, b=round(frac, 4))
+        if re.search(_LAST, which): return Window(kind='fraction', a=round(1 - frac, 4), b=1.0)
+        return Window(kind='fraction', a=round(frac, 4), b=round(min(1.0, 2 * frac), 4))
+    if (m := re.search(rf"\b{_FIRST}\s+((?:\d+(?:\.\d+)?)\s*{_TIME_UNIT}|\d+:\d\d(?:\.\d+)?)", t)) and tm(m.group(1)):
+        return Window(kind='first', a=tm(m.group(1))[0])
+    if (m := re.search(rf"\b{_LAST}\s+((?:\d+(?:\.\d+)?)\s*{_TIME_UNIT}|\d+:\d\d(?:\.\d+)?)", t)) and tm(m.group(1)):
+        return Window(kind='last', a=tm(m.group(1))[0])
+    if (m := re.search(rf"\b(?:between|from)\s+(\d+(?:\.\d+)?\s*(?:{_TIME_UNIT})?|\d+:\d\d(?:\.\d+)?)\s*(?:and|to|until|till|-|–)\s*"
+                       rf"(\d+(?:\.\d+)?\s*{_TIME_UNIT}|\d+:\d\d(?:\.\d+)?)", t)):
+        ts = tm(m.group())  # `between 2 and 6 seconds`: the unit said once covers both
+        if len(ts) >= 2 and ts[1] > ts[0]: return Window(kind='between', a=ts[0], b=ts[1])
+    if (m := re.search(rf"\b(?:before|until|till|up\s+to|prior\s+to|by)\s+(?:the\s+)?(\d+(?:\.\d+)?\s*{_TIME_UNIT}|\d+:\d\d(?:\.\d+)?)(?:\s*mark)?", t)) and tm(m.group(1)):
+        return Window(kind='before', a=tm(m.group(1))[0])
+    if (m := re.search(rf"\b(?:after|from|since|past|beyond)\s+(?:the\s+)?(\d+(?:\.\d+)?\s*{_TIME_UNIT}|\d+:\d\d(?:\.\d+)?)(?:\s*mark)?(?:\s+on(?:wards?)?)?", t)) and tm(m.group(1)):
+        return Window(kind='after', a=tm(m.group(1))[0])
+    return None
+
+def _ranking_c(t:str)->Ranking|None:
+    if (m := re.search(r"\b(?:the\s+)?(\d+)?\s*(longest|shortest|biggest|smallest)\b(?:\s+(\d+))?", t)):
+        by = 'longest' if m.group(2) in ('longest', 'biggest') else 'shortest'
+        return Ranking(by=by, n=int(m.group(1) or m.group(3) or 1))
+    if (m := re.search(rf"\b(?:the\s+)?({_FIRST}|{_LAST})\s+(\d+)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_ITEM_UNITS})\b", t)):
+        return Ranking(by='first' if re.match(_FIRST, m.group(1)) else 'last', n=int(m.group(2)))
+    return None
+
+# intent words -> (anchor kinds, value filters); more specific first. Values name anchor values (`command`, `action`,
+# `state`) or item fields (`event`), and are matched against both by `dataclaw0.tasks.core.matches_focus`.
+FOCUS_WORDS = (
+    (r"\bgripper\b[^.,;]*\b(?:opens?|opening)\b[^.,;]*\b(?:or|and)\s+(?:closes?|closing)\b|\bgripper\b[^.,;]*\b(?:closes?|closing)\b[^.,;]*\b(?:or|and)\s+(?:opens?|opening)\b",
+     ['gripper'], {'command': ['open', 'close']}),
+    (r"\bgripper\s+(?:opens?|opening|opened)\b|\b(?:opens?|opening)\s+(?:of\s+)?the\s+gripper\b", ['gripper'], {'command': ['open']}),
+    (r"\bgripper\s+(?:closes?|closing|closed)\b|\b(?:closes?|closing)\s+(?:of\s+)?the\s+gripper\b", ['gripper'], {'command': ['close']}),
+    (r"\bgrasps?\b[^.,;]*\b(?:and|or)\s+releases?\b|\breleases?\b[^.,;]*\b(?:and|or)\s+grasps?\b", [], {'event': ['grasp', 'release']}),
+    (r"\breleases?\b|\breleasing\b|\blet(?:s|ting)?\s+go\b", [], {'event': ['release']}),
+    (r"\bgrasps?\b|\bgrasping\b|\bgrabs?\b|\bpick[- ]?ups?\b", [], {'event': ['grasp']}),
+    (r"\b(?:hard\s+)?cuts?\b|\bshot\s+(?:changes?|boundar(?:y|ies))\b|\bscene\s+changes?\b|\btransitions?\s+between\s+shots\b", ['shot_boundary'], {}),
+    (r"\bclicks?\b|\bclicking\b|\bclicked\b", ['gui_action'], {'action': ['click']}),
+    (r"\btyp(?:es?|ing|ed)\b|\bkeystrokes?\b|\btext\s+entry\b", ['gui_action'], {'action': ['type']}),
+    (r"\bscroll(?:s|ing|ed)?\b", ['gui_action'], {'action': ['scroll']}),
+    (r"\bnavigat(?:es?|ion|ing)\b|\bpage\s+loads?\b", ['gui_action'], {'action': ['navigate']}),
+    (r"\blift(?:s|ing|ed)?\b", ['object_state'], {'state': ['lifted']}),
+    (r"\bdrop(?:s|ping|ped)?\b|\bslip(?:s|ping|ped)?\b", ['object_state'], {'state': ['dropped']}),
+    (r"\bplac(?:es?|ing|ed|ement)\b|\bput\s+down\b", ['object_state'], {'state': ['placed']}),
+    (r"\bgripper\b", ['gripper'], {}), (r"\bcontacts?\b|\btouch(?:es|ing)?\b", ['contact'], {}))
+
+_DETAIL = (('brief', r"\b(?:brief|briefly|concise|concisely|terse|one[- ]line|succinct|short\s+(?:text|answers?|descriptions?|steps?|prompts?|captions?|questions?))\b"),
+           ('detailed', r"\b(?:detailed|in\s+detail|thorough|rich|dense|elaborate|verbose|descriptive|in[- ]depth)\b"))
+_QUOTED = re.compile(r"[\"“”']([^\"“”']{2,60})[\"“”']")
+
+def parse_constraints(text:str, # the user's intent
+                      task:str|None=None, # the task it resolved to (some words mean different things per task)
+                     )->Constraints:
+    "The constraints an intent states: count, window, focus, ranking, detail, audience, language; the rest as free text."
+    t = _norm(text)
+    c = Constraints(count=_count_c(t), window=_window_c(t), ranking=_ranking_c(t))
+    kinds, values = [], {}
+    for pat, ks, vs in FOCUS_WORDS:
+        if re.search(pat, t):
+            if any(k in values for k in vs): continue  # a more specific pattern already said it
+            kinds += [k for k in ks if k not in kinds]
+            for k, v in vs.items(): values[k] = v
+    names = [m.group(1).strip() for m in _QUOTED.finditer(text) if not re.fullmatch(r"\s*s\s*", m.group(1))]
+    if kinds or values or names: c.focus = Focus(kinds=kinds, values=values, names=names)
+    c.detail = next((d for d, pat in _DETAIL if re.search(pat, t)), None)
+    if (m := _AUDIENCE.search(text)): c.audience = m.group(1).lower()
+    if (m := _LANGUAGE.search(text)): c.language = m.group(1).capitalize()
+    c.free_text = [m.group().strip() for m in _VAGUE.finditer(text)]
+    if task is not None and (f := _focus(text, task)) and not (c.focus and (c.focus.kinds or c.focus.values)):
+        c.free_text.append(f"focus on {f}")
+    return c
 
 # %% ../nbs/31_intent.ipynb #9ef752d2
 def model_prompt(text:str, # the user's intent
@@ -390,9 +503,12 @@ def resolve_intent(text:str, # the user's intent, in their words
     if ranked is None: ranked = list(task_probs(text, kind, method).items())
     best = ranked[0][1]
     kept = [(n, c) for n, c in ranked if c >= keep_ratio*best][:max(1, top_k)]
-    return [TaskSpec(task=n, domain=pick_domain(n, text, kind), confidence=round(c, 4), intent=text,
-                     instruction=(model_ins if (i == 0 and model_ins) else rewrite_instruction(n, text)))
-            for i, (n, c) in enumerate(kept)]
+    out = []
+    for i, (n, c) in enumerate(kept):
+        cons = parse_constraints(text, n)
+        ins = model_ins if (i == 0 and model_ins) else rewrite_instruction(n, text, cons)
+        out.append(TaskSpec(task=n, domain=pick_domain(n, text, kind), confidence=round(c, 4), intent=text, instruction=ins, constraints=cons))
+    return out
 
 # %% ../nbs/31_intent.ipynb #88eb49eb
 def format_specs(specs:list[TaskSpec], # candidates from `resolve_intent`

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from .core import Registry, SchemaError, InputError, hash_json, write_json_atomic, write_text_atomic
 
 # %% auto #0
-__all__ = ['StreamKind', 'readers', 'ANCHOR_KINDS', 'Stream', 'Anchor', 'AnchorSet', 'TaskSpec', 'MediaRef', 'Sample',
-           'load_model', 'json_schemas', 'write_json_schemas']
+__all__ = ['StreamKind', 'readers', 'ANCHOR_KINDS', 'Stream', 'Anchor', 'AnchorSet', 'Count', 'Window', 'Focus', 'Ranking',
+           'Constraints', 'TaskSpec', 'MediaRef', 'Sample', 'load_model', 'json_schemas', 'write_json_schemas']
 
 # %% ../nbs/01_schema.ipynb #767eacd0
 StreamKind = Literal['video', 'gui', 'trajectory', 'images']
@@ -153,14 +153,89 @@ class AnchorSet(BaseModel):
         return load_model(cls, path)
 
 # %% ../nbs/01_schema.ipynb #f0fbb9bd
+class Count(BaseModel):
+    "How many items the user asked for."
+    model_config = ConfigDict(extra='forbid')
+    op: Literal['exactly', 'at_most', 'at_least'] = 'exactly'
+    n: int = Field(ge=0)
+    def ok(self, k:int)->bool:
+        "True when `k` items meet the count."
+        return k == self.n if self.op == 'exactly' else (k <= self.n if self.op == 'at_most' else k >= self.n)
+    def __str__(self): return f"{self.op.replace('_', ' ')} {self.n}"
+
+class Window(BaseModel):
+    "The part of the stream the user asked about; seconds, or fractions of the duration for `fraction`."
+    model_config = ConfigDict(extra='forbid')
+    kind: Literal['between', 'first', 'last', 'before', 'after', 'fraction']
+    a: float = Field(ge=0) # start (between, after, fraction), length (first, last) or end (before)
+    b: float|None = None # end (between, fraction)
+    def resolve(self, duration_s:float)->tuple[float, float]:
+        "The window as `(t0, t1)` seconds in a stream of `duration_s`."
+        d = float(duration_s)
+        t0, t1 = dict(between=(self.a, self.b), first=(0.0, self.a), last=(d - self.a, d), before=(0.0, self.a),
+                      after=(self.a, d), fraction=(self.a * d, (self.b if self.b is not None else 1.0) * d))[self.kind]
+        return max(0.0, t0), min(d, t1 if t1 is not None else d)
+    def __str__(self):
+        k, a, b = self.kind, self.a, self.b
+        if k == 'between': return f"between {a:g} s and {b if b is not None else a:g} s"
+        if k in ('first', 'last'): return f"the {k} {a:g} s"
+        if k in ('before', 'after'): return f"{k} {a:g} s"
+        return f"from {a:.0%} to {(b if b is not None else 1.0):.0%} of the stream"
+
+class Focus(BaseModel):
+    "What the items must be about: anchor kinds, values those anchors carry, or named things."
+    model_config = ConfigDict(extra='forbid')
+    kinds: list[str] = [] # anchor kinds, e.g. ["gripper"], ["shot_boundary"], ["gui_action"]
+    values: dict[str, list[str]] = {} # anchor value (or item field) -> allowed values, e.g. {"command": ["open"]}, {"event": ["release"]}
+    names: list[str] = [] # named things: an object, a page title, a button, a spoken phrase
+    def __str__(self):
+        parts = [", ".join(k.replace('_', ' ') for k in self.kinds)] if self.kinds else []
+        parts += [f"{k} {' or '.join(v)}" for k, v in self.values.items()] + [f'"{n}"' for n in self.names]
+        return "; ".join(p for p in parts if p)
+
+class Ranking(BaseModel):
+    "Which items to keep by a key: the `n` longest, shortest, first or last."
+    model_config = ConfigDict(extra='forbid')
+    by: Literal['longest', 'shortest', 'first', 'last']
+    n: int = Field(ge=1)
+    def __str__(self): return f"the {self.n} {self.by}"
+
+class Constraints(BaseModel):
+    "Everything an intent asks beyond the task; empty when it asks nothing more."
+    model_config = ConfigDict(extra='forbid')
+    count: Count|None = None
+    window: Window|None = None
+    focus: Focus|None = None
+    ranking: Ranking|None = None
+    detail: Literal['brief', 'detailed']|None = None
+    audience: str|None = None
+    language: str|None = None
+    free_text: list[str] = [] # parts of the intent the resolver could not read, kept word for word
+    def any(self)->bool:
+        "True when there is a constraint that changes which items an output holds."
+        return any(getattr(self, k) is not None for k in ('count', 'window', 'focus', 'ranking'))
+    def describe(self)->list[str]:
+        "One line per constraint, as the prompt and the instruction say them."
+        out = []
+        if self.count: out.append(f"Number of items: {self.count}.")
+        if self.window: out.append(f"Only items inside {self.window}.")
+        if self.focus: out.append(f"Only items about: {self.focus}.")
+        if self.ranking: out.append(f"Only {self.ranking} (by {'duration' if self.ranking.by in ('longest', 'shortest') else 'time'}).")
+        if self.detail: out.append(f"Detail: {self.detail}.")
+        if self.audience: out.append(f"Audience: {self.audience}.")
+        if self.language: out.append(f"Language: {self.language}.")
+        out += [f"Also asked (not parsed): {t}" for t in self.free_text]
+        return out
+
 class TaskSpec(BaseModel):
-    "What to make of a stream: a registered task, its domain and a synthesis-ready instruction."
+    "What to make of a stream: a registered task, its domain, a synthesis-ready instruction and the intent's constraints."
     model_config = ConfigDict(extra='forbid')
     task: str # task registry name, e.g. "temporal_qa"
     domain: str # e.g. "education", "gui_agents", "embodied", "aigc", "daily_life"
     instruction: str # rewritten, synthesis-ready instruction
     confidence: float = Field(default=1.0, ge=0, le=1)
     intent: str = '' # the user's original words
+    constraints: Constraints = Field(default_factory=Constraints) # what the intent asks beyond the task
 
 class MediaRef(BaseModel):
     "A frame a sample refers to: its time in the stream and the file it was written to."
