@@ -198,7 +198,7 @@ class Ranking(BaseModel):
     model_config = ConfigDict(extra='forbid')
     by: Literal['longest', 'shortest', 'first', 'last']
     n: int = Field(ge=1)
-    def __str__(self): return f"the {self.n} {self.by}"
+    def __str__(self): return f"the {self.by} {self.n}" if self.by in ('first', 'last') else f"the {self.n} {self.by}"
 
 class Constraints(BaseModel):
     "Everything an intent asks beyond the task; empty when it asks nothing more."

@@ -86,6 +86,7 @@ def build_messages(spec:TaskSpec, # the task and its synthesis-ready instruction
     schema = json.dumps(compact_schema(task.json_schema()), separators=(',', ':'))
     lines = [f"Task: {task.name} (domain: {spec.domain})", f"Instruction: {spec.instruction}"]
     if spec.intent: lines.append(f"The user asked for: {spec.intent}")
+    if (cons := spec.constraints.describe()): lines += ["Constraints (the output must meet each):"] + [f"- {c}" for c in cons]
     lines += ["Output JSON Schema:", schema, "Anchors (id kind [time] values):", anchors.to_prompt(max_anchors=max_anchors)]
     n = 0 if frames is None else len(frames)
     if n: lines.append(f"The {n} frames above show the stream at the times given with them.")
@@ -154,7 +155,7 @@ class TemplateBackend(Backend):
     name = 'template'
     def complete(self, messages, anchors=None, spec=None):
         if anchors is None or spec is None: raise BackendError("the template backend needs the anchors and the task spec")
-        return json.dumps(get_task(spec.task).template(anchors, spec))
+        return json.dumps(get_task(spec.task).tailor(anchors, spec))  # the template's candidates, cut to the constraints
 
 # %% ../nbs/32_synth.ipynb #c68eb202
 @dataclass

@@ -9,13 +9,13 @@ from difflib import SequenceMatcher
 from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from .schema import AnchorSet, TaskSpec
-from .tasks.core import TaskDef, get_task, tasks, extract_json, json_span, parse_output, TOL_S
+from .tasks.core import TaskDef, get_task, tasks, extract_json, json_span, parse_output, constraint_checks, TOL_S
 from .core import SchemaError
 
 # %% auto #0
 __all__ = ['REWARDS', 'completion_text', 'format_score', 'format_reward', 'flatten', 'field_score', 'field_reward',
            'grounding_reward', 'grounding_checks_reward', 'coverage_score', 'coverage_reward', 'efficiency_score',
-           'efficiency_reward', 'score_output']
+           'efficiency_reward', 'intent_score', 'intent_reward', 'score_output']
 
 # %% ../nbs/33_verify.ipynb #9e43d0bc
 def completion_text(c:Any)->str:
@@ -255,9 +255,53 @@ def efficiency_reward(completions:list, # strings or chat messages
     tasks_ = _column(task, len(completions))
     return [efficiency_score(completion_text(c), t) for c, t in zip(completions, tasks_)]
 
+# %% ../nbs/33_verify.ipynb #df34e004
+def _spec(sp)->TaskSpec|None:
+    if sp is None or isinstance(sp, TaskSpec): return sp
+    return TaskSpec.model_validate_json(sp) if isinstance(sp, str) else TaskSpec.model_validate(sp)
+
+def intent_score(output:BaseModel|dict|str|None, # a validated output (or its JSON)
+                 task:str|TaskDef, # the task
+                 anchors:AnchorSet, # the stream's anchors
+                 spec:TaskSpec|None, # what was asked
+                )->tuple[float, list[str]]:
+    "Fraction of the spec's constraints the output meets, and the reasons for those it misses."
+    td = _task(task)
+    model = output if isinstance(output, BaseModel) else (parse_output(output, td)[0] if output is not None else None)
+    if model is None: return 0.0, ["intent: the output does not validate"]
+    g = constraint_checks(td, model, anchors, spec)
+    return (round(g.score, 4) if g.claims else 1.0), g.reasons
+
+def intent_reward(completions:list, # strings or chat messages
+                  task:list[str]|str, # task name per completion
+                  anchors:list, # the stream's AnchorSet per completion
+                  spec:list|None=None, # the TaskSpec per completion (JSON, dict or TaskSpec)
+                  **kwargs)->list[float|None]:
+    """Intent compliance: the fraction of the intent's constraints (count, window, focus, ranking) the output meets.
+
+    >>> from dataclaw0.schema import Anchor, Constraints, Count
+    >>> facts = AnchorSet(stream_id='s', stream_kind='video', duration_s=6, anchors=[
+    ...     Anchor(kind='segment', t0=0, t1=2, expert='x@1'), Anchor(kind='segment', t0=2, t1=6, expert='x@1')])
+    >>> one = {"question": "When does the first shot start and end?", "answer": "From 0 s to 2 s.",
+    ...        "type": "localization", "span": [0, 2], "evidence": ["segment_0"]}
+    >>> two = dict(one, question="When does the second shot start and end?", answer="From 2 s to 6 s.", span=[2, 6], evidence=["segment_1"])
+    >>> spec = TaskSpec(task='temporal_qa', domain='education', instruction='', constraints=Constraints(count=Count(n=1)))
+    >>> intent_reward([json.dumps({"items": [one]}), json.dumps({"items": [one, two]}), "{}"], task='temporal_qa', anchors=facts, spec=spec)
+    [1.0, 0.0, 0.0]
+    >>> intent_reward([json.dumps({"items": [one]})], task='temporal_qa', anchors=facts, spec=None)
+    [None]
+    """
+    n = len(completions); tasks_ = _column(task, n); anchors_ = _column(anchors, n); specs = _column(spec, n)
+    out = []
+    for c, t, a, sp in zip(completions, tasks_, anchors_, specs):
+        sp = _spec(sp)
+        if sp is None or not sp.constraints.any(): out.append(None); continue
+        out.append(intent_score(completion_text(c), t, _anchors(a), sp)[0])
+    return out
+
 # %% ../nbs/33_verify.ipynb #d0d422e2
 REWARDS = dict(format=format_reward, grounding=grounding_reward, grounding_checks=grounding_checks_reward,
-               coverage=coverage_reward, efficiency=efficiency_reward, field=field_reward)
+               coverage=coverage_reward, efficiency=efficiency_reward, intent=intent_reward, field=field_reward)
 
 def score_output(text:str|dict, # the raw completion, or an output dict
                  task:str|TaskDef, # the task
@@ -265,7 +309,7 @@ def score_output(text:str|dict, # the raw completion, or an output dict
                  reference:dict|None=None, # a reference output, when one exists
                  spec:TaskSpec|None=None, # what was asked (for coverage)
                 )->dict[str, Any]:
-    "Every score of one output (`format`, `grounding`, `coverage`, `efficiency`, and `field` with a reference), plus the reasons of every failed check."
+    "Every score of one output (`format`, `grounding`, `coverage`, `efficiency`; `intent` with a spec, `field` with a reference), plus the reasons of every failed check."
     td = _task(task)
     text = json.dumps(text) if isinstance(text, dict) else text
     model, reason = parse_output(text, td)
@@ -275,6 +319,9 @@ def score_output(text:str|dict, # the raw completion, or an output dict
         g = td.ground(model, anchors)
         scores.update(grounding=round(g.score, 4), coverage=coverage_score(model, td, anchors, spec, g)); reasons = g.reasons
     scores['efficiency'] = efficiency_score(text, td)
+    if spec is not None:
+        scores['intent'], why = intent_score(model, td, anchors, spec)
+        reasons = reasons + [w for w in why if w not in reasons]
     f = field_score(model.model_dump(mode='json') if model else None, _normal(reference, td) if reference is not None else None)
     if f is not None: scores['field'] = f
     return dict(scores=scores, reasons=reasons)

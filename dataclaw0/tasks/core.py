@@ -10,17 +10,19 @@ from typing import Any, Callable, Iterable
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from text_to_num import alpha2digit
 from ..core import Registry, SchemaError
-from ..schema import Anchor, AnchorSet, TaskSpec
+from ..schema import Anchor, AnchorSet, TaskSpec, Constraints, Focus
 
 # %% auto #0
 __all__ = ['TOL_S', 'Span', 'KIND_WORDS', 'GRIPPER_WORDS', 'COMMAND_WORDS', 'STATE_WORDS', 'CONTACT_WORDS', 'ACTION_WORDS',
-           'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'BUILTIN_TASK_MODULES', 'tasks',
-           'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'fmt_t', 'ordinal', 'normalize_numbers',
-           'parse_times', 'parse_count', 'stems', 'mentions', 'content_words', 'ordinals_in', 'same_kind', 'position',
-           'anchor_name', 'names_anchor', 'Grounding', 'extract_json', 'json_span', 'parse_output', 'Item', 'TaskDef',
-           'map_strings', 'restyle_times', 'shuffle_keys', 'recase', 'generic_paraphrases', 'edit_items', 'shift_span',
-           'rotate_field', 'reverse_items', 'drop_none', 'segments', 'motion_level', 'gui_phrase', 'failures',
-           'TaskRegistry', 'get_task', 'tasks_for', 'single_shot_paths', 'check_streams', 'case_table', 'print_cases']
+           'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'EVENT_AS_ANCHOR',
+           'BUILTIN_TASK_MODULES', 'tasks', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'fmt_t',
+           'ordinal', 'normalize_numbers', 'parse_times', 'parse_count', 'stems', 'mentions', 'content_words',
+           'ordinals_in', 'same_kind', 'position', 'anchor_name', 'names_anchor', 'Grounding', 'extract_json',
+           'json_span', 'parse_output', 'Item', 'TaskDef', 'map_strings', 'restyle_times', 'shuffle_keys', 'recase',
+           'generic_paraphrases', 'edit_items', 'shift_span', 'rotate_field', 'reverse_items', 'drop_none', 'segments',
+           'motion_level', 'gui_phrase', 'failures', 'names_thing', 'active_names', 'anchor_matches', 'item_matches',
+           'primary_anchor', 'ranked_ids', 'apply_constraints', 'constraint_checks', 'TaskRegistry', 'get_task',
+           'tasks_for', 'single_shot_paths', 'check_streams', 'case_table', 'print_cases']
 
 # %% ../../nbs/30_tasks.core.ipynb #46f11073
 TOL_S = 0.25 # default time tolerance for grounding, seconds
@@ -316,8 +318,14 @@ class TaskDef:
         "Validate an output dict against the schema (raises pydantic's `ValidationError`)."
         return output if isinstance(output, self.output_model) else self.output_model.model_validate(output)
     def template(self, anchors:AnchorSet, spec:TaskSpec|None=None)->dict:
-        "Deterministic output from anchors alone."
+        "Deterministic output from anchors alone (all the candidates; `tailor` applies the spec's constraints)."
         raise NotImplementedError
+    def tailor(self, anchors:AnchorSet, spec:TaskSpec|None=None)->dict:
+        "The template's output cut to what the spec's constraints ask: window, focus, ranking, count."
+        return apply_constraints(self.template(anchors, spec), anchors, spec, self)
+    def item_about(self, item:BaseModel, focus:Focus, anchors:AnchorSet)->bool:
+        "True when `item` is about `focus` (its own fields first, then the anchors it cites)."
+        return item_matches(self, item, focus, anchors)
     def ground(self, output:BaseModel, anchors:AnchorSet, tol:float=TOL_S)->Grounding:
         "Check every claim of `output` against `anchors`."
         raise NotImplementedError
@@ -471,6 +479,124 @@ def failures(anchors:AnchorSet, t0:float, t1:float)->list[Anchor]:
     return [a for a in anchors.anchors if (t0 <= a.t0 < t1 or a.t0 == t0) and
             ((a.kind == 'object_state' and a.value.get('state') == 'dropped') or
              (a.kind == 'gui_action' and a.value.get('effect') == 'none'))]
+
+# %% ../../nbs/30_tasks.core.ipynb #a9dfed18
+EVENT_AS_ANCHOR = dict(grasp=('gripper', 'command', 'close'), release=('gripper', 'command', 'open'), contact=('contact', None, None))
+
+def _item_field(d:dict, key:str):
+    "An item's own value for a focus key: `event`, `type`, or a nested action's `type` for `action`."
+    v = d.get(key)
+    if key == 'action' and isinstance(v, dict): return v.get('type')
+    if key == 'command' and isinstance(d.get('action'), dict): return None
+    return v if isinstance(v, str) else None
+
+def _anchor_strings(a:Anchor)->str:
+    return " ".join(str(v) for k, v in a.value.items() if isinstance(v, str))
+
+def names_thing(text:str, name:str)->bool:
+    "True when `text` names `name` (the words of a page title, a button, an object, a spoken phrase)."
+    return name.lower() in (text or '').lower() or (len(content_words(name)) > 1 and
+            len(content_words(name) & content_words(text)) >= -(-3 * len(content_words(name)) // 4))
+
+def active_names(focus:Focus|None, anchors:AnchorSet)->list[str]:
+    "The focus names some anchor of the stream names (only those can be honoured and checked)."
+    return [n for n in (focus.names if focus else []) if any(names_thing(_anchor_strings(a), n) for a in anchors.anchors)]
+
+def anchor_matches(a:Anchor, focus:Focus, anchors:AnchorSet|None=None, keys:Iterable[str]|None=None)->bool:
+    "True when anchor `a` is of a focus kind and carries the focus values (only `keys` of them, when given)."
+    if focus.kinds and a.kind not in focus.kinds: return False
+    for key, vals in focus.values.items():
+        if keys is not None and key not in keys: continue
+        if key == 'event':
+            ok = any(EVENT_AS_ANCHOR.get(e, ('', None, None))[0] == a.kind and
+                     (EVENT_AS_ANCHOR[e][1] is None or a.value.get(EVENT_AS_ANCHOR[e][1]) == EVENT_AS_ANCHOR[e][2]) for e in vals)
+            if not ok: return False
+        elif a.value.get(key) not in vals: return False
+    return True
+
+def item_matches(td:TaskDef, item:BaseModel, focus:Focus, anchors:AnchorSet)->bool:
+    "True when `item` is about `focus`: its own fields first, then the anchors it cites, then the names its text says."
+    d = item.model_dump(mode='json')
+    own = {k for k in focus.values if _item_field(d, k) is not None}
+    if any(_item_field(d, k) not in focus.values[k] for k in own): return False
+    cited, _ = resolve_evidence(td.cited(item), anchors)
+    rest = [k for k in focus.values if k not in own]
+    if (focus.kinds or rest) and not any(anchor_matches(a, focus, anchors, rest) for a in cited): return False
+    names = active_names(focus, anchors)
+    if names:
+        text = json.dumps({k: v for k, v in d.items() if k not in ('evidence', 'about')}, ensure_ascii=False)
+        if not any(names_thing(text, n) or any(names_thing(_anchor_strings(a), n) for a in cited) for n in names): return False
+    return True
+
+def primary_anchor(td:TaskDef, item:BaseModel, anchors:AnchorSet)->Anchor|None:
+    "What `item` is about: its first `about` anchor, else the first cited anchor its span lies on, else the first cited."
+    about, _ = resolve_evidence(list(getattr(item, 'about', None) or []), anchors)
+    if about: return about[0]
+    cited, _ = resolve_evidence(td.cited(item), anchors)
+    span = td.item_span(item)
+    on = [a for a in cited if span is not None and span_on(span, [a])]
+    return (on or cited or [None])[0]
+
+def _rank_key(a:Anchor, by:str)->float:
+    return {'longest': -(a.t1 - a.t0), 'shortest': a.t1 - a.t0, 'first': a.t0, 'last': -a.t0}[by]
+
+def ranked_ids(td:TaskDef, items:list, anchors:AnchorSet, ranking, window=None)->set[str]:
+    "Ids of the anchors a ranking selects: the `n` best by its key among anchors of the kind the items are about."
+    prim = [primary_anchor(td, it, anchors) for it in items]
+    kinds = {a.kind for a in prim if a is not None}
+    pool = [a for a in anchors.anchors if a.kind in kinds and (window is None or (a.t0 >= window[0] - TOL_S and a.t1 <= window[1] + TOL_S))]
+    if ranking.by in ('longest', 'shortest'): pool = [a for a in pool if a.t1 > a.t0]  # instants have no length
+    return {a.id for a in sorted(pool, key=lambda a: (_rank_key(a, ranking.by), a.t0))[:ranking.n]}
+
+def _inside(span, window, tol:float=TOL_S)->bool:
+    return span is not None and span[0] >= window[0] - tol and span[1] <= window[1] + tol
+
+def apply_constraints(output:dict, # a task output (all the template's candidates)
+                      anchors:AnchorSet, # the stream's anchors
+                      spec:TaskSpec|None, # what was asked
+                      td:TaskDef, # the task
+                     )->dict:
+    "`output` with only the items the constraints ask for: inside the window, about the focus, the ranking's, cut to the count."
+    c = spec.constraints if spec is not None else None
+    if c is None or not c.any() or not td.list_field: return output
+    model = td.validate(output)
+    items = td.items(model)
+    keep = list(range(len(items)))
+    if c.window is not None:
+        w = c.window.resolve(anchors.duration_s); keep = [i for i in keep if _inside(td.item_span(items[i]), w)]
+    if c.focus is not None: keep = [i for i in keep if td.item_about(items[i], c.focus, anchors)]
+    if c.ranking is not None:
+        want = ranked_ids(td, [items[i] for i in keep], anchors, c.ranking, c.window.resolve(anchors.duration_s) if c.window else None)
+        keep = [i for i in keep if (p := primary_anchor(td, items[i], anchors)) is not None and p.id in want]
+        seen = set(); keep = [i for i in keep if not (primary_anchor(td, items[i], anchors).id in seen or seen.add(primary_anchor(td, items[i], anchors).id))]
+    if c.count is not None and c.count.op in ('exactly', 'at_most'): keep = keep[:c.count.n]
+    out = copy.deepcopy(output)
+    out[td.list_field] = [output[td.list_field][i] for i in keep]
+    return out
+
+def constraint_checks(td:TaskDef, # the task
+                      output:BaseModel, # a validated output
+                      anchors:AnchorSet, # the stream's anchors
+                      spec:TaskSpec|None, # what was asked
+                      tol:float=TOL_S)->Grounding:
+    "One check per constraint the output must meet (count, window, focus, ranking), with reasons."
+    g, c = Grounding(), (spec.constraints if spec is not None else None)
+    if c is None: return g
+    items = td.items(output)
+    if c.count is not None:
+        g.check(c.count.ok(len(items)), f"count: {len(items)} items, asked for {c.count}")
+    if c.window is not None:
+        w = c.window.resolve(anchors.duration_s)
+        out = [i for i, it in enumerate(items) if not _inside(td.item_span(it), w, tol)]
+        g.check(not out, f"window: items {out[:5]} lie outside {c.window} ({w[0]:.2f}-{w[1]:.2f} s)")
+    if c.focus is not None:
+        off = [i for i, it in enumerate(items) if not td.item_about(it, c.focus, anchors)]
+        g.check(bool(items) and not off, f"focus: items {off[:5]} are not about {c.focus}" if items else f"focus: no item about {c.focus}")
+    if c.ranking is not None:
+        want = ranked_ids(td, items, anchors, c.ranking, c.window.resolve(anchors.duration_s) if c.window else None)
+        got = {p.id for it in items if (p := primary_anchor(td, it, anchors)) is not None}
+        g.check(bool(items) and got == want, f"ranking: the items are about {sorted(got)[:5]}, {c.ranking} are {sorted(want)[:5]}")
+    return g
 
 # %% ../../nbs/30_tasks.core.ipynb #788ed7f0
 BUILTIN_TASK_MODULES = ('temporal_qa', 'tutorial', 'gui_task', 'contact_events', 'world_model', 'video_gen_prompts', 'edit_sequence')

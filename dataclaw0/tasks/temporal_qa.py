@@ -99,15 +99,19 @@ def _qa_events(anchors:AnchorSet)->list[Anchor]:
         if ph and ph not in seen: seen.add(ph); out.append(a)
     return out
 
-def _qa_template(anchors:AnchorSet, alt:bool=False)->dict:
+def _qa_template(anchors:AnchorSet, alt:bool=False, spec:TaskSpec|None=None)->dict:
     items = []
-    for s in segments(anchors)[:6]:
+    c = spec.constraints if spec is not None else None
+    every = c is not None and c.any()  # constraints pick from every candidate; without them, a readable selection
+    cap = lambda xs, n: xs if every else xs[:n]
+    w = c.window.resolve(anchors.duration_s) if every and c.window else (0.0, anchors.duration_s)
+    for s in cap(segments(anchors), 6):
         label = part_label(s, anchors, alt)
         q, ans = (f"Between which times does {label} run?", f"It runs from {s.t0:g} seconds until {s.t1:g} seconds.") if alt else \
                  (f"When does {label} start and end?", f"From {fmt_t(s.t0)} to {fmt_t(s.t1)}.")
         items.append(dict(question=q, answer=ans, type='localization', span=(s.t0, s.t1), evidence=[s.id], about=[s.id]))
     ev = _qa_events(anchors)
-    for a in ev[:5]:
+    for a in cap(ev, 5):
         q = f"At what moment {event_clauses(a, anchors, alt)[0]}?" if alt else f"When {event_clauses(a, anchors)[0]}?"
         items.append(dict(question=q, answer=(f"{a.t0:g} seconds in." if alt else f"At {fmt_t(a.t0)}."), type='state_change',
                           span=(a.t0, a.t1), evidence=[a.id], about=[a.id]))
@@ -122,15 +126,17 @@ def _qa_template(anchors:AnchorSet, alt:bool=False)->dict:
         ans = f"Earlier: {first} ({a.t0:g}s)." if alt else f"{first[0].upper()}{first[1:]} first, at {fmt_t(a.t0)}."
         items.append(dict(question=q, answer=ans, type='ordering', span=(a.t0, b.t1), evidence=[a.id, b.id], about=[a.id, b.id]))
         k += 1
-        if k >= 3: break
+        if k >= 3 and not every: break
+    whole = w == (0.0, anchors.duration_s)
+    where = "in the stream" if whole else f"between {fmt_t(w[0])} and {fmt_t(w[1])}"
     for kind, what in _COUNTED:
-        found = anchors.by_kind(kind)
+        found = [a for a in anchors.by_kind(kind) if w[0] - TOL_S <= a.t0 <= w[1] + TOL_S]
         if found:
             n = len(found)
-            q, ans = (f"Count the {what} in the stream: how many are there?", f"There are {_number_word(n)}.") if alt else \
-                     (f"How many {what} are there in the stream?", str(n))
-            items.append(dict(question=q, answer=ans, type='counting', span=(0.0, anchors.duration_s), evidence=[a.id for a in found]))
-    if anchors.stream_kind == 'video' and not anchors.by_kind('shot_boundary') and anchors.by_kind('segment'):
+            q, ans = (f"Count the {what} {where}: how many are there?", f"There are {_number_word(n)}.") if alt else \
+                     (f"How many {what} are there {where}?", str(n))
+            items.append(dict(question=q, answer=ans, type='counting', span=w, evidence=[a.id for a in found]))
+    if whole and anchors.stream_kind == 'video' and not anchors.by_kind('shot_boundary') and anchors.by_kind('segment'):
         items.append(dict(question="How many hard cuts are there in the stream?", answer="There are no cuts: 0." if alt else "0",
                           type='counting', span=(0.0, anchors.duration_s), evidence=[s.id for s in anchors.by_kind('segment')]))
     if not items:  # a stream without a single anchor: nothing true to ask about but its length (it cannot ground)
@@ -214,7 +220,7 @@ class TemporalQATask(TaskDef):
     list_field = 'items'
     label_field = 'question'
 
-    def template(self, anchors, spec=None): return _qa_template(anchors)
+    def template(self, anchors, spec=None): return _qa_template(anchors, spec=spec)
 
     def ground(self, output, anchors, tol=TOL_S):
         g = Grounding()
