@@ -264,7 +264,7 @@ class TemporalQATask(TaskDef):
 
     def paraphrases(self, output, anchors):
         out = generic_paraphrases(output)
-        mine = self.template(anchors)
-        if json.dumps(output, sort_keys=True) == json.dumps(mine, sort_keys=True):  # the template's own output: reword it
+        same = lambda o: json.dumps(self.validate(o).model_dump(mode='json'), sort_keys=True)
+        if same(output) == same(self.template(anchors)):  # the template's own output: reword it
             out['reworded'] = _qa_template(anchors, alt=True)
         return out
