@@ -13,11 +13,13 @@ from .schema import TaskSpec, Constraints, Count, Window, Focus, Ranking
 from .tasks.core import tasks, get_task, tasks_for, extract_json, normalize_numbers, parse_times
 
 # %% auto #0
-__all__ = ['TASK_KEYWORDS', 'TASK_NAMES', 'NAME_BONUS', 'DOMAIN_KEYWORDS', 'STREAM_KINDS', 'LEX_TEMP', 'EMB_TEMP', 'KIND_PRIOR',
-           'KEEP_RATIO', 'FOCUS_WORDS', 'stem', 'words', 'tokens', 'LexicalMatcher', 'lexical_matcher',
-           'embeddings_available', 'embedding_model', 'embed', 'embedding_scores', 'task_probs', 'pick_domain',
-           'rewrite_instruction', 'parse_constraints', 'model_prompt', 'parse_model_answer', 'resolve_intent',
-           'format_specs', 'load_intent_set', 'evaluate_intents']
+__all__ = ['SPELL_TARGETS', 'TASK_KEYWORDS', 'TASK_NAMES', 'NAME_BONUS', 'UNIT_NOUNS', 'UNIT_BONUS', 'DOMAIN_KEYWORDS',
+           'STREAM_KINDS', 'LEX_TEMP', 'EMB_TEMP', 'KIND_PRIOR', 'KEEP_RATIO', 'FOCUS_WORDS', 'DEFAULT_INTENT',
+           'ELSEWHERE_RATIO', 'CONSTRAINT_KINDS', 'stem', 'words', 'tokens', 'correct_spelling', 'unit_tasks',
+           'LexicalMatcher', 'lexical_matcher', 'embeddings_available', 'embedding_model', 'embed', 'embedding_scores',
+           'task_probs', 'pick_domain', 'rewrite_instruction', 'parse_constraints', 'model_prompt',
+           'parse_model_answer', 'NoFittingTask', 'Resolution', 'evidence', 'resolve', 'resolve_intent', 'format_specs',
+           'load_intent_set', 'evaluate_intents', 'evaluate_constraints']
 
 # %% ../nbs/31_intent.ipynb #4b838f31
 _PHRASES = [ # (pattern, replacement) applied to lower-cased text before splitting into words
@@ -76,6 +78,32 @@ def tokens(text:str)->list[str]:
     "Stemmed content words of `text`: the terms the lexical matcher compares."
     return [stem(w) for w in words(text) if w not in _STOP and not w.isdigit()]
 
+# %% ../nbs/31_intent.ipynb #c6252af9
+# constraint words a typo is read as: a word one edit (or one swap) away from one of these, and not itself one of
+# them, is taken as meant. Words with common English neighbours ("scroll"/"stroll", "closes"/"closer", "typing"/"tying")
+# are left out.
+SPELL_TARGETS = tuple("""questions question releases release grasps first seconds minutes prompts transitions gripper
+longest shortest beginners detailed between before""".split())
+
+def _osa(a:str, b:str)->int:
+    "Optimal-string-alignment edit distance (insert, delete, substitute, swap two neighbours)."
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i-1][j] + 1, d[i][j-1] + 1, d[i-1][j-1] + (a[i-1] != b[j-1]))
+            if i > 1 and j > 1 and a[i-1] == b[j-2] and a[i-2] == b[j-1]: d[i][j] = min(d[i][j], d[i-2][j-2] + 1)
+    return d[-1][-1]
+
+@functools.lru_cache(maxsize=4096)
+def _spell_word(w:str)->str:
+    if len(w) < 5 or w in SPELL_TARGETS or w + 's' in SPELL_TARGETS or w.rstrip('s') in SPELL_TARGETS: return w  # "second" is a word
+    near = [t for t in SPELL_TARGETS if abs(len(t) - len(w)) <= 1 and _osa(w, t) == 1]
+    return near[0] if len(near) == 1 else w
+
+def correct_spelling(text:str)->str:
+    "`text` with misspelt constraint words (`questoins`, `frist`, `releses`) corrected; everything else unchanged."
+    return re.sub(r"[A-Za-z]+", lambda m: _spell_word(m.group().lower()) if _spell_word(m.group().lower()) != m.group().lower() else m.group(), text)
+
 # %% ../nbs/31_intent.ipynb #4003ab63
 TASK_KEYWORDS = {
     'temporal_qa': ["question answer pairs", "Q&A", "quiz questions", "when does it happen", "at what time",
@@ -113,6 +141,20 @@ TASK_NAMES = { # naming a task outright is strong evidence for it
     'edit_sequence': r"edit(?:ing)?[\s_-]*sequences?",
 }
 NAME_BONUS = 3.0 # added to a task's lexical score when the intent names it
+
+UNIT_NOUNS = { # the noun that counts the items ("3 questions", "the prompts") says what the output is made of
+    'temporal_qa': r"questions?|q\s*&\s*as?|qas?|quiz(?:zes)?",
+    'tutorial': r"steps", 'gui_task': r"steps",
+    'contact_events': r"events",
+    'world_model': r"transitions|triples",
+    'video_gen_prompts': r"prompts|captions|clips",
+    'edit_sequence': r"edits",
+}
+UNIT_BONUS = 3.0 # added to a task's lexical score when the intent uses its unit noun (BM25 units; `/ LEX_TEMP` for embeddings)
+
+def unit_tasks(text:str)->set[str]:
+    "The tasks whose unit noun the intent uses."
+    return {n for n, pat in UNIT_NOUNS.items() if re.search(rf"\b(?:{pat})\b", correct_spelling(text), re.I)}
 
 DOMAIN_KEYWORDS = {
     'education': "learn learner lesson lecture student teach teacher class classroom course school quiz exam "
@@ -154,10 +196,12 @@ class LexicalMatcher:
 
     def scores(self, text:str)->dict[str, float]:
         "Score of every task for `text`: BM25 on its document, plus the best BM25 of its domains, weighted."
+        text = correct_spelling(text)
         q = set(tokens(text))
         dom = {d: self._bm25(q, c, self.didf, self.davglen) for d, c in self.ddocs.items()}
         named = {n for n, pat in TASK_NAMES.items() if re.search(rf"\b(?:{pat})\b", text, re.I)}
-        return {n: self._bm25(q, self.docs[n], self.idf, self.avglen) + NAME_BONUS*(n in named) +
+        unit = unit_tasks(text)
+        return {n: self._bm25(q, self.docs[n], self.idf, self.avglen) + NAME_BONUS*(n in named) + UNIT_BONUS*(n in unit) +
                    self.domain_weight*max(dom.get(d, 0.0) for d in get_task(n).domains) for n in self.names}
 
 @functools.lru_cache(maxsize=1)
@@ -255,7 +299,8 @@ def task_probs(text:str, # the user's intent
         dists.append(_softmax({n: lex[n]/LEX_TEMP + prior.get(n, 0.0) for n in names}))
     if how in ('embedding', 'both'):
         emb = embedding_scores(text)
-        dists.append(_softmax({n: emb[n]/EMB_TEMP + prior.get(n, 0.0) for n in names}))
+        unit = unit_tasks(text)  # the unit noun is explicit evidence whatever the scorer
+        dists.append(_softmax({n: emb[n]/EMB_TEMP + prior.get(n, 0.0) + UNIT_BONUS/LEX_TEMP*(n in unit) for n in names}))
     p = {n: sum(d[n] for d in dists)/len(dists) for n in names}
     return dict(sorted(p.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -283,8 +328,10 @@ _QA_TYPES = dict(localization=r"\blocali[sz]|\bwhen\b|\bwhat time|\btimestamp", 
 _FOCUS = re.compile(r"\b(?:about|regarding|concerning|focus(?:ing|ed)?\s+on|centered\s+on|related\s+to|involving|"
                     r"especially|particularly|mainly\s+on|only\s+on|on\s+the\s+topic\s+of)\s+(.+?)"
                     r"(?=[,.;:!?()]|\s+(?:for|so|in order|in (?:the|this|these|that)|and (?:make|write|give|then)|with|from|as)\b|$)", re.I)
-_AUDIENCE = re.compile(r"\bfor\s+((?:complete\s+|total\s+|young\s+)?(?:beginners|novices|kids|children|students|"
-                       r"experts|newcomers|learners|teenagers|professionals))\b", re.I)
+_AUDIENCE = re.compile(r"\b(?:for|teach(?:es|ing)?|aimed\s+at|targeted\s+at|targeting|explain(?:ed)?\s+to)\s+(?:my\s+|the\s+|some\s+)?"
+                       r"((?:complete\s+|total\s+|young\s+)?(?:beginners|novices|kids|children|students|"
+                       r"experts|newcomers|learners|teenagers|professionals))\b|\b(beginner|kid|novice|child)[\s-]friendly\b", re.I)
+_FRIENDLY = dict(beginner='beginners', kid='kids', novice='novices', child='children')
 _LANGUAGE = re.compile(r"\bin\s+(english|french|german|spanish|italian|portuguese|chinese|japanese|korean|russian|"
                        r"arabic|hindi|dutch)\b", re.I)
 _REFERS_TO_STREAM = set("it this that video clip recording stream footage episode trace demo data them".split())
@@ -342,13 +389,17 @@ _COUNT_PATTERNS = (  # (op, pattern with the number as group 1); the item unit f
 _VAGUE = re.compile(r"\b(a\s+few|a\s+couple|several|some|many|lots\s+of|a\s+handful\s+of|a\s+bunch\s+of|a\s+lot\s+of)\s+(?:\w+\s+){0,2}?(?:" + _ITEM_UNITS + r")\b", re.I)
 
 def _norm(text:str)->str:
-    "Lower case, number words as digits, `a single` / `one` as 1, ordinals kept readable."
-    t = normalize_numbers(" " + text.lower() + " ")
+    "Lower case, typos of constraint words fixed, number words as digits, `a single` / `one` as 1, ordinals kept readable."
+    t = normalize_numbers(" " + correct_spelling(text.lower()) + " ")
     t = re.sub(r"\b(?:a\s+single|a\s+lone|single)\b", "1", t)
-    t = re.sub(r"\b(an?)\s+(?=(?:" + _ITEM_UNITS + r")\b)", "1 ", t)  # "a question" is not a count: only with exactly/just
+    t = re.sub(r"(?<![&/\w])(an?)\s+(?=(?:" + _ITEM_UNITS + r")\b)", "1 ", t)  # "a question" is not a count: only with exactly/just
     return t
 
+_COUNT_AFTER = rf"\b{_N}\s+(?:[a-z&'-]+\s+){{0,3}}?(?:{_ITEM_UNITS})\s*(?:,\s*)?(max(?:imum)?|tops|at\s+most|or\s+(?:fewer|less)|min(?:imum)?|at\s+least|or\s+more)\b"
+
 def _count_c(t:str)->Count|None:
+    if (m := re.search(_COUNT_AFTER, t)):  # "2 questions max", "5 steps or fewer"
+        return Count(op='at_least' if re.match(r"min|at\s+least|or\s+more", m.group(2)) else 'at_most', n=int(m.group(1)))
     for op, pat in _COUNT_PATTERNS:
         for m in re.finditer(pat + r"\s+(?:[a-z&'-]+\s+){0,3}?(?:" + _ITEM_UNITS + r")\b", t):
             before = t[max(0, m.start() - 12):m.start()]
@@ -361,8 +412,10 @@ def _count_c(t:str)->Count|None:
 
 def _window_c(t:str)->Window|None:
     tm = lambda s: parse_times(s)
-    if (m := re.search(rf"\b(?:the\s+)?(?:{_FIRST}|2nd|second|{_LAST})\s+(half|third|quarter)\b", t)):
-        frac = dict(half=0.5, third=1/3, quarter=0.25)[m.group(1)]
+    if (m := re.search(r"\bmiddle\s+(half|third|3rd)\b", t)):
+        return Window(kind='fraction', a=0.25, b=0.75) if m.group(1) == 'half' else Window(kind='fraction', a=0.3333, b=0.6667)
+    if (m := re.search(rf"\b(?:the\s+)?(?:{_FIRST}|2nd|second|{_LAST})\s+(half|third|3rd|quarter|4th)\b", t)):
+        frac = dict(half=0.5, third=1/3, quarter=0.25)[dict(**{'3rd': 'third', '4th': 'quarter'}).get(m.group(1), m.group(1))]
         which = m.group()
         if re.search(_FIRST, which): return Window(kind='fraction', a=0.0, b=round(frac, 4))
         if re.search(_LAST, which): return Window(kind='fraction', a=round(1 - frac, 4), b=1.0)
@@ -401,7 +454,8 @@ FOCUS_WORDS = (
     (r"\bgrasps?\b|\bgrasping\b|\bgrabs?\b|\bpick[- ]?ups?\b", [], {'event': ['grasp']}),
     (r"\b(?:hard\s+)?cuts?\b|\bshot\s+(?:changes?|boundar(?:y|ies))\b|\bscene\s+changes?\b|\btransitions?\s+between\s+shots\b", ['shot_boundary'], {}),
     (r"\bclicks?\b|\bclicking\b|\bclicked\b", ['gui_action'], {'action': ['click']}),
-    (r"\btyp(?:es?|ing|ed)\b|\bkeystrokes?\b|\btext\s+entry\b", ['gui_action'], {'action': ['type']}),
+    (r"\btyp(?:ing|ed)\b|\b(?:user|he|she|they|person|one)\s+types?\b|\btypes?\s+(?:in|into|text)\b|\bkeystrokes?\b|\btext\s+entry\b",
+     ['gui_action'], {'action': ['type']}),
     (r"\bscroll(?:s|ing|ed)?\b", ['gui_action'], {'action': ['scroll']}),
     (r"\bnavigat(?:es?|ion|ing)\b|\bpage\s+loads?\b", ['gui_action'], {'action': ['navigate']}),
     (r"\blift(?:s|ing|ed)?\b", ['object_state'], {'state': ['lifted']}),
@@ -420,15 +474,15 @@ def parse_constraints(text:str, # the user's intent
     t = _norm(text)
     c = Constraints(count=_count_c(t), window=_window_c(t), ranking=_ranking_c(t))
     kinds, values = [], {}
+    untitled = re.sub("|".join(rf"\b(?:{pat})\b" for pat in TASK_NAMES.values()), " ", t)  # "contact events" names the task, not a focus
     for pat, ks, vs in FOCUS_WORDS:
-        if re.search(pat, t):
-            if any(k in values for k in vs): continue  # a more specific pattern already said it
+        if re.search(pat, untitled):
             kinds += [k for k in ks if k not in kinds]
-            for k, v in vs.items(): values[k] = v
+            for k, v in vs.items(): values[k] = values.get(k, []) + [x for x in v if x not in values.get(k, [])]
     names = [m.group(1).strip() for m in _QUOTED.finditer(text) if not re.fullmatch(r"\s*s\s*", m.group(1))]
     if kinds or values or names: c.focus = Focus(kinds=kinds, values=values, names=names)
     c.detail = next((d for d, pat in _DETAIL if re.search(pat, t)), None)
-    if (m := _AUDIENCE.search(text)): c.audience = m.group(1).lower()
+    if (m := _AUDIENCE.search(text)): c.audience = m.group(1).lower() if m.group(1) else _FRIENDLY[m.group(2).lower()]
     if (m := _LANGUAGE.search(text)): c.language = m.group(1).capitalize()
     c.free_text = [m.group().strip() for m in _VAGUE.finditer(text)]
     if task is not None and (f := _focus(text, task)) and not (c.focus and (c.focus.kinds or c.focus.values)):
@@ -482,16 +536,84 @@ def parse_model_answer(answer:str, # the model's reply
     return sorted(found.items(), key=lambda kv: -kv[1]), (ins.strip() if isinstance(ins, str) else '')
 
 # %% ../nbs/31_intent.ipynb #8d979150
-def resolve_intent(text:str, # the user's intent, in their words
-                   kind:str|None=None, # stream kind ('video', 'gui', 'trajectory', 'images'); filters the tasks
-                   top_k:int=3, # keep at most this many candidates
-                   method:str='lexical', # 'lexical' (the default: it measured best on our intent set), 'embedding' or 'auto' (both)
-                   model:Callable[[str], str]|None=None, # optional backend `prompt -> text` asked to pick the tasks
-                   keep_ratio:float=KEEP_RATIO, # keep candidates whose confidence is at least this fraction of the best
-                  )->list[TaskSpec]:
-    "Ranked `TaskSpec`s for an intent: one for a clear intent, several for a fuzzy one."
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("the intent is empty", hint='say what data you want, e.g. "temporal QA about the cooking steps"')
+DEFAULT_INTENT = "make training data from this stream" # what an empty intent is read as (the kind's default tasks)
+ELSEWHERE_RATIO = 0.5 # the words point elsewhere when the best task for this kind scores under this fraction of the best task
+
+class NoFittingTask(InputError):
+    "No task for this stream fits the intent; `rejected` holds one `(task, reason)` per task considered."
+    def __init__(self, msg:str, path=None, hint:str|None=None, rejected:list[tuple[str, str]]=()):
+        super().__init__(msg, path, hint); self.rejected = list(rejected)
+    def to_dict(self)->dict: return dict(super().to_dict(), rejected=[dict(task=t, reason=r) for t, r in self.rejected])
+
+class Resolution:
+    "What `resolve` decided: the specs used, why each one, the tasks left out and why, and whether the intent was empty."
+    def __init__(self, specs:list[TaskSpec], why:dict[str, str], dropped:list[tuple[str, str]], default:bool=False):
+        self.specs, self.why, self.dropped, self.default = specs, why, dropped, default
+    def lines(self)->list[str]:
+        "What the console says about this resolution."
+        if not self.specs:
+            by_reason = {}
+            for t, r in self.dropped: by_reason.setdefault(r, []).append(t)
+            return ["no task fits this stream and intent: " + "; ".join(f"{r} (tasks: {', '.join(ts)})" for r, ts in by_reason.items())]
+        used = ", ".join(f"{s.task} ({s.confidence:.2f}: {self.why.get(s.task, '')})" for s in self.specs)
+        head = (f"no intent given: ran the default tasks {used}" if self.default else
+                f"intent resolved to {used}" if len(self.specs) == 1 else f"fuzzy intent: kept {len(self.specs)} candidates, {used}")
+        return [head] + [f"left out {t}: {r}" for t, r in self.dropped]
+    def __repr__(self): return f"Resolution({[s.task for s in self.specs]}, dropped={[t for t, _ in self.dropped]}, default={self.default})"
+
+def evidence(text:str, # the user's intent
+             task:str, # a task name
+            )->str:
+    "Why the lexical matcher likes `task` for `text`: named outright, its unit noun, the words it shares with the task."
+    text, out = correct_spelling(text), []
+    if re.search(rf"\b(?:{TASK_NAMES[task]})\b", text, re.I): out.append("named in the intent")
+    if (m := re.search(rf"\b(?:{UNIT_NOUNS[task]})\b", text, re.I)): out.append(f"asks for {m.group().lower()}")
+    doc = lexical_matcher().docs[task]
+    ws = list(dict.fromkeys(w for w in words(text) if w not in _STOP and not w.isdigit() and stem(w) in doc))
+    if ws: out.append("words " + ", ".join(f"'{w}'" for w in ws[:4]))
+    return "; ".join(out) or "the stream kind's usual task"
+
+def _elsewhere(text:str, kind:str|None, names:list[str])->str|None:
+    "The reason the intent's words point to tasks this stream kind has none of, else None."
+    if kind is None: return None
+    lm = lexical_matcher(); sc = lm.scores(text)
+    best_all = max(sc, key=lambda n: (sc[n], n in names))
+    if best_all in names or sc[best_all] <= 0: return None
+    best_here = max(sc[n] for n in names)
+    q = set(tokens(text))
+    dom = {d: lm._bm25(q, c, lm.didf, lm.davglen) for d, c in lm.ddocs.items()}
+    served = {d for n in names for d in get_task(n).domains}
+    top = max(dom, key=dom.get)
+    off_domain = dom[top] > 0 and top not in served and max(dom[d] for d in served) == 0
+    if off_domain or best_here < ELSEWHERE_RATIO * sc[best_all]:
+        there = [n for n in tasks.names() if n not in names and sc[n] >= ELSEWHERE_RATIO * sc[best_all]]
+        kinds = sorted({k for n in there for k in get_task(n).kinds} - {kind})
+        domain = f" ({top.replace('_', ' ')})" if off_domain else ''
+        return (f"the intent asks for {' or '.join(there)} data{domain}, "
+                f"which needs a {' or '.join(kinds)} stream, not a {kind} stream")
+    return None
+
+def _misfit(task:str, cons:Constraints, anchors)->str|None:
+    "Why `task` has nothing to work with in `anchors` (None when it has)."
+    if anchors is None: return None
+    have = {a.kind for a in anchors.anchors}
+    if not get_task(task).salient(anchors):
+        return f"nothing in this stream for it (no salient anchors among {', '.join(sorted(have)) or 'none'})"
+    if cons.focus is not None and cons.focus.kinds and not set(cons.focus.kinds) & have:
+        return f"the intent asks about {', '.join(k.replace('_', ' ') for k in cons.focus.kinds)}, which this stream has none of"
+    return None
+
+def resolve(text:str|None, # the user's intent, in their words; empty: the stream kind's default tasks
+            kind:str|None=None, # stream kind ('video', 'gui', 'trajectory', 'images'); filters the tasks
+            anchors=None, # the stream's `AnchorSet`: tasks with nothing to work with in it are left out
+            top_k:int=3, # keep at most this many candidates
+            method:str='lexical', # 'lexical' (the default: it measured best on our intent set), 'embedding' or 'auto' (both)
+            model:Callable[[str], str]|None=None, # optional backend `prompt -> text` asked to pick the tasks
+            keep_ratio:float=KEEP_RATIO, # keep candidates whose confidence is at least this fraction of the best
+           )->Resolution:
+    "The specs for an intent on a stream, why each was used, and the tasks left out with their reasons."
+    default = not (isinstance(text, str) and text.strip())
+    text = DEFAULT_INTENT if default else text
     names, ranked, model_ins = _check_kind(kind), None, ''
     if model is not None:
         try: parsed = parse_model_answer(model(model_prompt(text, kind)), kind)
@@ -500,15 +622,46 @@ def resolve_intent(text:str, # the user's intent, in their words
             parsed = None
         if parsed is None: warnings.warn(f"intent model gave no usable answer; using the {method} resolver", stacklevel=2)
         else: ranked, model_ins = parsed
-    if ranked is None: ranked = list(task_probs(text, kind, method).items())
-    best = ranked[0][1]
-    kept = [(n, c) for n, c in ranked if c >= keep_ratio*best][:max(1, top_k)]
-    out = []
-    for i, (n, c) in enumerate(kept):
+    by_model = ranked is not None
+    if ranked is None:
+        if not default and (why_not := _elsewhere(text, kind, names)):
+            return Resolution([], {}, [(n, why_not) for n in names])
+        ranked = list(task_probs(text, kind, method).items())
+    dropped, fit = [], []
+    for n, c in ranked:
         cons = parse_constraints(text, n)
+        if (why_not := _misfit(n, cons, anchors)): dropped.append((n, why_not))
+        else: fit.append((n, c, cons))
+    if not fit: return Resolution([], {}, dropped, default)
+    best = fit[0][1]
+    kept = [x for x in fit if x[1] >= keep_ratio*best][:max(1, top_k)]
+    dropped += [(n, f"confidence {c:.2f}, under {keep_ratio:.0%} of the best" if c < keep_ratio*best else f"beyond the top {top_k}")
+                for n, c, _ in fit if n not in {k[0] for k in kept} and c >= 0.05]  # the long tail is noise
+    out, why = [], {}
+    for i, (n, c, cons) in enumerate(kept):
         ins = model_ins if (i == 0 and model_ins) else rewrite_instruction(n, text, cons)
-        out.append(TaskSpec(task=n, domain=pick_domain(n, text, kind), confidence=round(c, 4), intent=text, instruction=ins, constraints=cons))
-    return out
+        out.append(TaskSpec(task=n, domain=pick_domain(n, text, kind), confidence=round(c, 4), intent='' if default else text,
+                            instruction=ins, constraints=cons))
+        why[n] = "picked by the model" if by_model else f"a default for {kind or 'any'} streams" if default else evidence(text, n)
+    return Resolution(out, why, dropped, default)
+
+def resolve_intent(text:str, # the user's intent, in their words
+                   kind:str|None=None, # stream kind ('video', 'gui', 'trajectory', 'images'); filters the tasks
+                   top_k:int=3, # keep at most this many candidates
+                   method:str='lexical', # 'lexical' (the default: it measured best on our intent set), 'embedding' or 'auto' (both)
+                   model:Callable[[str], str]|None=None, # optional backend `prompt -> text` asked to pick the tasks
+                   keep_ratio:float=KEEP_RATIO, # keep candidates whose confidence is at least this fraction of the best
+                   anchors=None, # the stream's `AnchorSet`: tasks with nothing to work with in it are left out
+                  )->list[TaskSpec]:
+    "Ranked `TaskSpec`s for an intent: one for a clear intent, several for a fuzzy one; `NoFittingTask` when none fits."
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("the intent is empty", hint='say what data you want, e.g. "temporal QA about the cooking steps"')
+    res = resolve(text, kind, anchors, top_k, method, model, keep_ratio)
+    if not res.specs:
+        raise NoFittingTask(f"no task for a {kind or 'any'} stream fits the intent {text.strip()!r}: {res.dropped[0][1]}",
+                            hint=f"tasks for {kind} streams: {', '.join(_check_kind(kind))}; say what you want from this stream",
+                            rejected=res.dropped)
+    return res.specs
 
 # %% ../nbs/31_intent.ipynb #88eb49eb
 def format_specs(specs:list[TaskSpec], # candidates from `resolve_intent`
@@ -572,3 +725,35 @@ def evaluate_intents(method:str='lexical', # 'lexical', 'embedding', 'auto' (the
     return dict(method=method, split=split or 'all', n_clear=len(top1), n_fuzzy=len(recall),
                 clear_top1=mean(top1), clear_single=mean(single), domain_acc=mean(dom),
                 fuzzy_recall=mean(recall), fuzzy_candidates=mean(ncand), misses=misses)
+
+# %% ../nbs/31_intent.ipynb #bb894880
+CONSTRAINT_KINDS = ('count', 'window', 'focus', 'ranking', 'detail', 'audience', 'language')
+
+def _comparable(kind:str, v):
+    if kind == 'focus' and v:
+        return (tuple(sorted(v.get('kinds', []))), tuple(sorted((k, tuple(sorted(x))) for k, x in v.get('values', {}).items())),
+                tuple(sorted(v.get('names', []))))
+    return v
+
+def evaluate_constraints(split:str|None=None, # 'tune', 'heldout' or None for all
+                         method:str='lexical', # the resolver's method
+                         path:str|Path|None=None, # intent set; default: the shipped one
+                        )->dict:
+    "Task accuracy and constraint-extraction accuracy (exact match per constraint kind) on the intents labelled with constraints."
+    items = [d for d in load_intent_set(path) if 'constraints' in d and (split is None or d.get('split') == split)]
+    task_ok, exact, per, misses = [], [], {k: [] for k in CONSTRAINT_KINDS}, []
+    for d in items:
+        spec = resolve_intent(d['text'], kind=d['kind'], method=method)[0]
+        got, want = spec.constraints.model_dump(exclude_defaults=True), d['constraints']
+        task_ok.append(spec.task == d['tasks'][0])
+        bad = []
+        for k in CONSTRAINT_KINDS:
+            if got.get(k) is None and want.get(k) is None: continue
+            per[k].append(_comparable(k, got.get(k)) == _comparable(k, want.get(k)))
+            if not per[k][-1]: bad.append(dict(kind=k, got=got.get(k), want=want.get(k)))
+        exact.append(not bad)
+        if bad or not task_ok[-1]: misses.append(dict(text=d['text'], task=spec.task, want_task=d['tasks'][0], wrong=bad))
+    mean = lambda xs: round(sum(xs)/len(xs), 3) if xs else None
+    pairs = [x for v in per.values() for x in v]
+    return dict(split=split or 'all', n=len(items), task_acc=mean(task_ok), constraint_acc=mean(pairs), all_exact=mean(exact),
+                per_kind={k: (mean(v), len(v)) for k, v in per.items()}, misses=misses)
