@@ -116,15 +116,19 @@ def write_frames(stream:Stream, # the stream the frames come from
         Image.fromarray(fr).save(tmp, format='JPEG', quality=cfg.quality); os.replace(tmp, dest)
     return [MediaRef(t=t, path=rel[t]) for t in times]
 
-def _specs(recipe:Recipe, path:str, kind:str)->list[TaskSpec]:
-    from dataclaw0.tasks.core import get_task, tasks_for
+def _specs(recipe:Recipe, path:str, kind:str, anchors:AnchorSet|None=None):
+    "The stream's `Resolution`: forced tasks, or the intent resolved with the stream's kind and anchors."
+    from dataclaw0.tasks.core import get_task
+    from dataclaw0.intent import resolve, Resolution
     intent = recipe.intent_for(path)
     if recipe.tasks:
-        return [get_task(t).spec(intent=intent) for t in recipe.tasks if kind in get_task(t).kinds]
-    from dataclaw0.intent import resolve_intent
-    specs = resolve_intent(intent or "make training data from this stream", kind=kind, top_k=recipe.max_tasks,
-                           method=recipe.intent_method)
-    return [s for s in specs if s.confidence >= recipe.min_confidence][:recipe.max_tasks]
+        specs = [get_task(t).spec(intent=intent) for t in recipe.tasks if kind in get_task(t).kinds]
+        return Resolution(specs, {s.task: "forced by the recipe" for s in specs}, [])
+    res = resolve(intent, kind, anchors, top_k=recipe.max_tasks, method=recipe.intent_method)
+    low = [s for s in res.specs if s.confidence < recipe.min_confidence]
+    res.dropped += [(s.task, f"confidence {s.confidence:.2f} < min_confidence {recipe.min_confidence}") for s in low]
+    res.specs = [s for s in res.specs if s not in low][:recipe.max_tasks]
+    return res
 
 def _versions()->dict:
     vs = dict(dataclaw0=dataclaw0.__version__, python=platform.python_version())
@@ -147,11 +151,17 @@ def anchor_stage(path:str, # the input
         part.update(stream=stream.id, kind=stream.kind)
         anchors = extract_anchors(stream, recipe.experts, use_cache=recipe.cache)
         anchors.save(out_dir/'anchors'/f"{stream.id}.json")
-        specs = _specs(recipe, path, stream.kind)
-        if not specs: raise InputError(f"no task accepts a {stream.kind} stream for this intent", path,
+        res = _specs(recipe, path, stream.kind, anchors)
+        specs, part['notes'] = res.specs, res.lines()
+        if not specs and res.dropped:  # nothing fits: say so per task instead of making mismatched data
+            part['rejected'] += [dict(Sample(stream=stream.id, stream_uri=stream.uri, intent=recipe.intent_for(path), task=t,
+                                             instruction='', output={}).model_dump(mode='json'), reasons=[why], raw='')
+                                 for t, why in res.dropped]
+            specs = None
+        if specs == []: raise InputError(f"no task accepts a {stream.kind} stream for this intent", path,
                                        "see `dataclaw0 tasks` for the tasks of each stream kind")
-        part.update(_stream=stream.model_dump(mode='json'), _anchors=anchors.model_dump(mode='json'),
-                    _specs=[s.model_dump(mode='json') for s in specs])
+        if specs: part.update(_stream=stream.model_dump(mode='json'), _anchors=anchors.model_dump(mode='json'),
+                              _specs=[s.model_dump(mode='json') for s in specs])
     except Exception as e: part['errors'].append(_error_record(path, e))
     part['timings']['anchors_s'] = round(time.perf_counter() - t, 3)
     return part
@@ -327,6 +337,7 @@ def tailor(inputs:list[str]|str|None=None, # files and folders of streams
         task_id = bar.add_task("tailor", total=len(pending), rate=""); bar.start()
     def on_part(part:dict):
         write_json_atomic(out_dir/'.parts'/f"{key_of[part['input']]}.json", part, indent=None)
+        for line in part.get('notes', []): print(f"{Path(part['input']).name}: {line}", file=sys.stderr)
         for k in OUTPUT_FILES:  # live view for users tailing the files; rebuilt exactly at the end
             for row in part[k]: files[k].write(json.dumps(row, sort_keys=True) + "\n")
             files[k].flush()
