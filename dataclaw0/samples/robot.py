@@ -11,7 +11,8 @@ from ..core import lazy_import
 from ..ingest.trajectory import CameraInfo, EpisodeInfo, write_episode
 
 # %% auto #0
-__all__ = ['PANDA_ARM_JOINTS', 'PANDA_FINGER_JOINTS', 'PANDA_EE_LINK', 'record_pick', 'record_picks']
+__all__ = ['PANDA_ARM_JOINTS', 'PANDA_FINGER_JOINTS', 'PANDA_EE_LINK', 'PICK_OBJECTS', 'PICK_FAULTS', 'record_pick',
+           'record_picks']
 
 # %% ../../nbs/17_samples.robot.ipynb #4900c4a4
 PANDA_ARM_JOINTS = list(range(7)) # revolute joints panda_joint1..7
@@ -51,6 +52,14 @@ def _pick_plan(cube_pos:np.ndarray, place_pos:np.ndarray|None, start:np.ndarray,
                  ('retreat', 0.6, over, 'open')]
     return plan
 
+PICK_OBJECTS = dict( # name -> (URDF in pybullet_data, RGBA or None to keep its own colours, words the task text uses)
+    cube=('cube_small.urdf', [0.85, 0.15, 0.1, 1], 'small cube'), # 5 cm, 0.1 kg
+    block=('cube_small.urdf', [0.1, 0.35, 0.85, 1], 'blue block'), # the same cube, blue (give it a `scale`)
+    sphere=('sphere_small.urdf', [0.1, 0.6, 0.2, 1], 'green ball'), # 6 cm
+    duck=('duck_vhacd.urdf', None, 'rubber duck'), # a concave mesh, yellow; too wide for the fingers below scale 0.6
+    lego=('lego/lego.urdf', None, 'lego brick'))
+PICK_FAULTS = ('miss', 'drop', 'slip') # grasp beside the object; open the gripper mid-transport; the object slips from the fingers
+
 def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
                 seed:int=0, # perturbs the cube's position (±3 cm) and yaw (±0.4 rad), and the place side
                 render:bool=True, # render camera frames and write video.mp4
@@ -59,13 +68,23 @@ def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
                 video_fps:int=12, # camera rate (divides `fps`)
                 size:tuple[int,int]=(320, 240), # (width, height) of the frames
                 jitter:float=0.03, # maximum cube offset in x and y, m
+                obj:str='cube', # the object, a name in `PICK_OBJECTS`
+                scale:float=1.0, # the object's size as a multiple of its URDF's
+                start_xy:tuple[float,float]=(0.0, 0.0), # where the object stands before the jitter (x forward, y left), m
+                friction:float=1.0, # the object's lateral friction
+                fault:str|None=None, # None, or one of `PICK_FAULTS`: a failure the simulation then plays out
                )->Path:
-    "Record a scripted Franka Panda pick (and place) of a small cube in pybullet; returns the episode folder."
+    "Record a scripted Franka Panda pick (and place) of a small cube (or another object) in pybullet; returns the episode folder."
     with _quiet_c_output():
         p = lazy_import('pybullet', 'samples'); pybullet_data = lazy_import('pybullet_data', 'samples')
         bullet_client = lazy_import('pybullet_utils.bullet_client', 'samples')
     physics_hz = 240
     if physics_hz % fps or fps % video_fps: raise ValueError(f"fps={fps} must divide 240 and video_fps={video_fps} must divide fps")
+    if obj not in PICK_OBJECTS: raise ValueError(f"obj={obj!r}: use one of {', '.join(PICK_OBJECTS)}")
+    if fault not in (None, *PICK_FAULTS): raise ValueError(f"fault={fault!r}: use None or one of {', '.join(PICK_FAULTS)}")
+    if fault in ('drop', 'slip') and not place: raise ValueError(f"fault={fault!r} happens during transport: pass place=True")
+    default = (obj, scale, tuple(start_xy), friction, fault) == ('cube', 1.0, (0.0, 0.0), 1.0, None)
+    urdf, rgba, words = PICK_OBJECTS[obj]
     rng = np.random.default_rng(seed)
     with _quiet_c_output(): sim = bullet_client.BulletClient(connection_mode=p.DIRECT)
     try:
@@ -75,12 +94,19 @@ def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
         table = sim.loadURDF('table/table.urdf', [0, 0, 0])
         top = sim.getAABB(table)[1][2]
         robot = sim.loadURDF('franka_panda/panda.urdf', [-0.55, 0, top], useFixedBase=True)
-        cube_xy = np.array([0.0, 0.0]) + rng.uniform(-jitter, jitter, 2)
+        cube_xy = np.array(start_xy, float) + rng.uniform(-jitter, jitter, 2)
         yaw = float(rng.uniform(-0.4, 0.4))
-        cube = sim.loadURDF('cube_small.urdf', [*cube_xy, top + 0.025], sim.getQuaternionFromEuler([0, 0, yaw]))
+        orn = sim.getQuaternionFromEuler([0, 0, yaw])
+        cube = sim.loadURDF(urdf, [*cube_xy, top + 0.025], orn, globalScaling=scale)
+        half = 0.025
+        if not default:  # stand the object on the table by its own bounding box
+            lo, hi = sim.getAABB(cube)
+            base = sim.getBasePositionAndOrientation(cube)[0]
+            half = (hi[2] - lo[2]) / 2
+            sim.resetBasePositionAndOrientation(cube, [*cube_xy, base[2] - lo[2] + top + 0.0005], orn)
         for link in PANDA_FINGER_JOINTS: sim.changeDynamics(robot, link, lateralFriction=1.0)
-        sim.changeDynamics(cube, -1, lateralFriction=1.0)
-        sim.changeVisualShape(cube, -1, rgbaColor=[0.85, 0.15, 0.1, 1]) # red, to stand out on the table
+        sim.changeDynamics(cube, -1, lateralFriction=friction)
+        if rgba: sim.changeVisualShape(cube, -1, rgbaColor=rgba) # coloured, to stand out on the table
         for j, q in zip(PANDA_ARM_JOINTS, _HOME): sim.resetJointState(robot, j, q)
         for j in PANDA_FINGER_JOINTS: sim.resetJointState(robot, j, 0.04)
         link_names = {-1: 'panda_link0'} | {j: sim.getJointInfo(robot, j)[12].decode() for j in range(sim.getNumJoints(robot))}
@@ -88,27 +114,35 @@ def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
         joint_names = [sim.getJointInfo(robot, j)[1].decode() for j in joint_ids]
         # the fingers close across the hand's y axis: turning the hand by the cube's yaw puts them on two faces
         down = sim.getQuaternionFromEuler([math.pi, 0, yaw])
-        cube_pos = np.array([*cube_xy, top + 0.025])
+        cube_pos = np.array([*cube_xy, top + half]) if not default else np.array([*cube_xy, top + 0.025])
+        if not default:  # grasp the middle of the object's box (a mesh's origin need not be its middle)
+            lo, hi = sim.getAABB(cube); cube_pos = (np.array(lo) + np.array(hi)) / 2
+        grasp_at = cube_pos
+        if fault == 'miss':  # close the fingers beside the object: along the hand's x axis, clear of it
+            grasp_at = cube_pos + (half + 0.05) * np.array([math.cos(yaw), math.sin(yaw), 0.0])
         side = float(rng.choice([-1.0, 1.0]))
         place_pos = cube_pos + [0, 0.15*side, 0] if place else None
         start = np.array(sim.getLinkState(robot, PANDA_EE_LINK, computeForwardKinematics=True)[4])
-        plan = _pick_plan(cube_pos, place_pos, start)
+        plan = _pick_plan(grasp_at, place_pos, start)
         eye, look_at, fov = [0.35, -0.75, 1.25], [-0.2, 0.0, 0.85], 58
         view = sim.computeViewMatrix(eye, look_at, [0, 0, 1])
         proj = sim.computeProjectionMatrixFOV(fov, size[0]/size[1], 0.05, 5.0)
 
         steps, frames, frame_times = [], [], []
-        every, tick, prev_target = physics_hz // fps, 0, start
+        every, tick, prev_target, squeeze = physics_hz // fps, 0, start, 40.0
         for phase, seconds, goal, grip in plan:
             n = every*max(1, round(seconds*fps)) # whole log periods, so every phase starts on a logged step
             for k in range(n):
+                if fault == 'slip' and phase == 'move' and k == n // 4: # the grip loosens on a slippery object: it slides out
+                    sim.changeDynamics(cube, -1, lateralFriction=0.05); squeeze = 0.5
+                if fault == 'drop' and phase == 'move' and k >= n // 3: grip = 'open' # the gripper opens early
                 target = _min_jerk(prev_target, np.asarray(goal, float), (k + 1)/n)
                 q = sim.calculateInverseKinematics(robot, PANDA_EE_LINK, target.tolist(), down, _LOWER, _UPPER,
                                                    [u - l for u, l in zip(_UPPER, _LOWER)], _HOME, maxNumIterations=50)
                 sim.setJointMotorControlArray(robot, PANDA_ARM_JOINTS, p.POSITION_CONTROL, targetPositions=q[:7], forces=[87.0]*7)
                 width_target = 0.04 if grip == 'open' else 0.0
                 sim.setJointMotorControlArray(robot, PANDA_FINGER_JOINTS, p.POSITION_CONTROL, targetPositions=[width_target]*2,
-                                              forces=[40.0]*2)
+                                              forces=[squeeze]*2)
                 if tick % every == 0:
                     i = len(steps)
                     t = round(i/fps, 6)
@@ -121,8 +155,8 @@ def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
                     steps.append({'frame_index': i, 'timestamp': t, 'observation.state': np.round(js, 5).tolist(),
                                   'observation.ee_pos': np.round(ee, 5).tolist(), 'action': np.round(target, 5).tolist(),
                                   'gripper.command': grip, 'gripper.width': round(js[-1] + js[-2], 5),
-                                  'objects': {'cube': {'pos': np.round(pos, 5).tolist(), 'orn': np.round(orn, 5).tolist()}},
-                                  'contacts': [{'object': 'cube', 'link': link_names[l], 'normal_force': round(f, 3)}
+                                  'objects': {obj: {'pos': np.round(pos, 5).tolist(), 'orn': np.round(orn, 5).tolist()}},
+                                  'contacts': [{'object': obj, 'link': link_names[l], 'normal_force': round(f, 3)}
                                                for l, f in sorted(forces.items())],
                                   'phase': phase})
                     if render and i % (fps // video_fps) == 0:
@@ -133,20 +167,21 @@ def record_pick(out_dir:str|os.PathLike, # episode folder to write (created)
             prev_target = np.asarray(goal, float)
     finally: sim.disconnect()
 
-    z = np.array([s['objects']['cube']['pos'][2] for s in steps])
-    task = ("Pick up the small cube and put it down 15 cm to the robot's " + ('left' if side > 0 else 'right')
-            if place else "Pick up the small cube and lift it.")
+    z = np.array([s['objects'][obj]['pos'][2] for s in steps])
+    task = (f"Pick up the {words} and put it down 15 cm to the robot's " + ('left' if side > 0 else 'right')
+            if place else f"Pick up the {words} and lift it.")
     if place: task += '.'
     info = EpisodeInfo(robot='franka_panda', task=task, fps=fps, joint_names=joint_names,
                        action_names=['ee_target.x', 'ee_target.y', 'ee_target.z'], ee_link=link_names[PANDA_EE_LINK],
-                       objects=['cube'],
+                       objects=[obj],
                        camera=CameraInfo(fps=video_fps, width=size[0], height=size[1],
                                          view=dict(eye=eye, target=look_at, up=[0, 0, 1], fov_deg=fov, renderer='tiny'))
                               if render else None,
                        source=dict(simulator=f"pybullet {importlib.metadata.version('pybullet')}", physics_hz=physics_hz, seed=seed,
                                    cube_start=np.round(cube_pos, 5).tolist(), cube_yaw=round(yaw, 5),
                                    place=np.round(place_pos, 5).tolist() if place else None,
-                                   max_lift_m=round(float(z.max() - z[0]), 5)))
+                                   max_lift_m=round(float(z.max() - z[0]), 5),
+                                   **({} if default else dict(object=obj, urdf=urdf, scale=scale, friction=friction, fault=fault))))
     return write_episode(out_dir, info, steps, frames if render else None, frame_times if render else None)
 
 # %% ../../nbs/17_samples.robot.ipynb #6c1c1504
