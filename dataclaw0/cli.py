@@ -91,37 +91,52 @@ def intent(text:str=typer.Argument(..., help="What you want, in your words."),
            top_k:int=typer.Option(3, "--top-k", help="Keep at most this many candidate tasks."),
            method:str=typer.Option("lexical", "--method", help="lexical, embedding (needs the experts extra) or auto."),
            as_json:bool=typer.Option(False, "--json", help="Print the TaskSpecs as JSON.")):
-    "Resolve an intent into ranked task specs (clear intents give one, fuzzy ones several)."
+    "Resolve an intent into ranked task specs (clear intents give one, fuzzy ones several) and the constraints it states."
     from dataclaw0.intent import resolve_intent, format_specs
-    specs = resolve_intent(text, kind=kind, top_k=top_k, method=method)
-    if as_json: print(json.dumps([s.model_dump(mode='json') for s in specs], indent=1))
-    else: console.print(format_specs(specs), markup=False, highlight=False)
+    try: specs = resolve_intent(text, kind=kind, top_k=top_k, method=method)
+    except DataClawError as e: _report(None, e); raise typer.Exit(1)
+    if as_json: print(json.dumps([s.model_dump(mode='json') for s in specs], indent=1)); return
+    console.print(format_specs(specs), markup=False, highlight=False)
+    cons = specs[0].constraints.describe()
+    console.print("constraints: " + (" ".join(cons) if cons else "none (the task's defaults)"), markup=False, highlight=False, soft_wrap=True)
 
 # %% ../nbs/80_cli.ipynb #98ccb8cd
 @app.command()
 def synth(path:Path=typer.Argument(..., help="One stream."),
-          task:str=typer.Option(..., "--task", "-t", help="Task name (see `dataclaw0 tasks`)."),
+          task:Optional[str]=typer.Option(None, "--task", "-t", help="Task name (see `dataclaw0 tasks`); default: resolved from --intent."),
           backend:str=typer.Option("template", "--backend", "-b", help="template, hf or openai."),
           model:Optional[str]=typer.Option(None, "--model", help="Model folder (hf) or model name (openai)."),
-          intent_text:str=typer.Option("", "--intent", help="The intent, recorded with the output.")):
+          intent_text:str=typer.Option("", "--intent", "-i", help="What you want, in your words; picks the task when --task is not given."),
+          as_json:bool=typer.Option(False, "--json", help='Print one JSON object {"spec", "output", "scores"} on stdout, nothing else.')):
     "Synthesize one verified output for a stream and print it with its scores."
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
     from dataclaw0.synth import synthesize, get_backend
     from dataclaw0.tasks.core import get_task, tasks_for
+    from dataclaw0.intent import resolve, parse_constraints, rewrite_instruction, NoFittingTask
     from dataclaw0.verify import score_output
     try:
         stream = open_stream(path)
-        td = get_task(task)
-        if stream.kind not in td.kinds:
-            raise DataClawError(f"the task {task!r} does not take {stream.kind} streams", path,
-                                f"tasks for {stream.kind}: {', '.join(tasks_for(stream.kind))}")
         aset = extract_anchors(stream)
-        res = synthesize(aset, td.spec(intent=intent_text), get_backend(backend, **({'model': model} if model else {})), stream=stream)
+        if task:
+            td = get_task(task)
+            if stream.kind not in td.kinds:
+                raise DataClawError(f"the task {task!r} does not take {stream.kind} streams", path,
+                                    f"tasks for {stream.kind}: {', '.join(tasks_for(stream.kind))}")
+            cons = parse_constraints(intent_text, task) if intent_text.strip() else None
+            spec = td.spec(intent=intent_text) if cons is None else td.spec(intent=intent_text).model_copy(
+                update=dict(constraints=cons, instruction=rewrite_instruction(task, intent_text, cons)))
+        else:  # the resolver picks the task, with the stream's kind and anchors; the console says which and why
+            r = resolve(intent_text, stream.kind, aset)
+            for line in r.lines(): err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+            if not r.specs: raise NoFittingTask(r.lines()[0], path, "say what you want from this stream, or pass --task", r.dropped)
+            spec = r.specs[0]
+        res = synthesize(aset, spec, get_backend(backend, **({'model': model} if model else {})), stream=stream)
     except DataClawError as e: _report(path, e); raise typer.Exit(1)
-    verdict = score_output(res.output if res.ok else (res.raw[-1] if res.raw else ''), task, aset)
-    print(json.dumps(dict(task=task, backend=res.backend, attempts=res.attempts, output=res.output,
-                          scores=verdict['scores'], reasons=res.reasons + verdict['reasons']), indent=1))
+    verdict = score_output(res.output if res.ok else (res.raw[-1] if res.raw else ''), spec.task, aset, spec=spec)
+    if as_json: print(json.dumps(dict(spec=spec.model_dump(mode='json'), output=res.output, scores=verdict['scores'])))
+    else: print(json.dumps(dict(task=spec.task, backend=res.backend, attempts=res.attempts, output=res.output,
+                                scores=verdict['scores'], reasons=res.reasons + verdict['reasons']), indent=1))
     if not res.ok: raise typer.Exit(1)
 
 @app.command()
