@@ -486,7 +486,8 @@ def parse_constraints(text:str, # the user's intent
     if (m := _LANGUAGE.search(text)): c.language = m.group(1).capitalize()
     c.free_text = [m.group().strip() for m in _VAGUE.finditer(text)]
     if task is not None and (f := _focus(text, task)) and not (c.focus and (c.focus.kinds or c.focus.values)):
-        c.free_text.append(f"focus on {f}")
+        nf = _norm(f)  # a focus phrase that only restates a window, count or ranking already read is not free text
+        if not (_window_c(nf) or _count_c(nf) or _ranking_c(nf)): c.free_text.append(f"focus on {f}")
     return c
 
 # %% ../nbs/31_intent.ipynb #9ef752d2
