@@ -15,7 +15,7 @@ from .core import DataClawError
 
 # %% auto #0
 __all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth', 'serve', 'tailor',
-           'export_cmd', 'inspect', 'demo', 'main']
+           'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
@@ -184,6 +184,34 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
     try: res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
     console.print(f"wrote {dest or (out/'hf' if fmt == 'hf' else res)} ({fmt})")
+
+# %% ../nbs/80_cli.ipynb #21baec4b
+@app.command("corpus")
+def corpus_cmd(paths:Optional[list[Path]]=typer.Argument(None, help="Streams to use (default: the corpus streams, recorded on first use)."),
+               out:Path=typer.Option(..., "-o", "--out", help="The corpus folder to write (datasets.load_from_disk reads it)."),
+               quick:bool=typer.Option(False, "--quick", help="The small stream set (9 streams)."),
+               teacher:str=typer.Option("template", "--teacher", help="Backend that writes the outputs (template, hf:DIR, openai:MODEL)."),
+               intents:int=typer.Option(8, "--intents-per-stream", help="Intents drawn per stream."),
+               max_anchors:int=typer.Option(40, "--max-anchors", help="Anchors per prompt at most."),
+               val:float=typer.Option(0.15, "--val", help="Fraction of each kind's streams for validation."),
+               test:float=typer.Option(0.15, "--test", help="Fraction of each kind's streams for test."),
+               seed:int=typer.Option(0, "--seed", help="Seeds the split and the intents."),
+               frames:bool=typer.Option(False, "--frames", help="Add frames as image parts and an images column."),
+               overwrite:bool=typer.Option(False, "--overwrite", help="Replace an existing corpus in OUT.")):
+    "Build the training corpus: verified examples split train / val / test by stream, with a dataset card."
+    from dataclaw0.corpus import build_corpus, corpus_streams
+    try:
+        streams = [str(p) for p in paths] if paths else corpus_streams(quick=quick)
+        dd = build_corpus(streams, out, teacher=teacher, intents_per_stream=intents, seed=seed, val=val, test=test,
+                          max_anchors=max_anchors, frames=frames, overwrite=overwrite, progress=sys.stderr.isatty())
+    except DataClawError as e: _report(out, e); raise typer.Exit(1)
+    m = json.loads((out/'corpus.json').read_text())
+    table = Table("task", *m['rows'], "total")
+    for t in sorted({t for c in m['counts']['task'].values() for t in c}):
+        vs = [m['counts']['task'][s].get(t, 0) for s in m['rows']]
+        table.add_row(t, *map(str, vs), str(sum(vs)))
+    console.print(table)
+    console.print(f"wrote {sum(dd.num_rows.values())} examples from {len(m['streams'])} streams to {out} (card: {out/'README.md'})")
 
 # %% ../nbs/80_cli.ipynb #142811b9
 @app.command()
