@@ -206,9 +206,10 @@ def corpus_cmd(paths:Optional[list[Path]]=typer.Argument(None, help="Streams to 
                           max_anchors=max_anchors, frames=frames, overwrite=overwrite, progress=sys.stderr.isatty())
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
     m = json.loads((out/'corpus.json').read_text())
-    table = Table("task", *m['rows'], "total")
+    splits = [s for s in ('train', 'val', 'test') if s in m['rows']]
+    table = Table("task", *splits, "total")
     for t in sorted({t for c in m['counts']['task'].values() for t in c}):
-        vs = [m['counts']['task'][s].get(t, 0) for s in m['rows']]
+        vs = [m['counts']['task'][s].get(t, 0) for s in splits]
         table.add_row(t, *map(str, vs), str(sum(vs)))
     console.print(table)
     console.print(f"wrote {sum(dd.num_rows.values())} examples from {len(m['streams'])} streams to {out} (card: {out/'README.md'})")
