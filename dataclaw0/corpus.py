@@ -14,7 +14,7 @@ from .schema import AnchorSet, TaskSpec
 
 # %% auto #0
 __all__ = ['PICK_VARIANTS', 'PYTHON_DOC_DIR', 'DEBIAN_REFERENCE_DIR', 'BZIP2_DOC_DIR', 'GUI_SESSIONS', 'VIDEO_WINDOWS',
-           'IMAGE_SEQUENCES', 'QUICK', 'INTENT_BANK', 'FUZZY_BANK', 'CORPUS_VERSION', 'PASS', 'clip_paths',
+           'IMAGE_SEQUENCES', 'QUICK', 'INTENT_BANK', 'FUZZY_BANK', 'CORPUS_VERSION', 'SPLITS', 'PASS', 'clip_paths',
            'cut_window', 'corpus_streams', 'stream_intents', 'compact_anchors', 'split_streams', 'corpus_rows',
            'corpus_card', 'example_chars', 'build_corpus']
 
@@ -243,6 +243,7 @@ def split_streams(streams:dict[str, str], # stream id -> kind
 
 # %% ../nbs/50_corpus.ipynb #4888b67b
 CORPUS_VERSION = '1'
+SPLITS = ('train', 'val', 'test')
 PASS = dict(format=1.0, grounding=1.0, intent=1.0) # the scores an output needs to enter the corpus
 
 def _percentiles(xs:list[int])->dict:
@@ -325,7 +326,7 @@ def _table(counts:dict, splits:list[str], label:str)->list[str]:
 
 def corpus_card(manifest:dict)->str:
     "The dataset card (README.md) of a corpus: what it holds, counts per task / domain / kind / split, how it was made."
-    m, splits = manifest, list(manifest['rows'])
+    m = manifest; splits = [s for s in SPLITS if s in m['rows']]
     lines = ["---", "language: [en]", "task_categories: [text-generation]", f"pretty_name: dataclaw0 tailoring corpus v{m['version']}", "---", "",
              f"# dataclaw0 tailoring corpus (version {m['version']})", "",
              "Examples of *agentic data tailoring*: a stream's anchors (facts found by deterministic experts) and a user's "
@@ -396,7 +397,11 @@ def build_corpus(paths:list[str|os.PathLike], # the streams (e.g. `corpus_stream
         rows[split_of[sid]] += r; tallies[sid] = tally
     rows = {s: r for s, r in rows.items() if r}
     dd = datasets.DatasetDict({s: datasets.Dataset.from_list(r) for s, r in rows.items()})
-    dd.save_to_disk(str(out_dir))
+    bars = datasets.is_progress_bar_enabled()
+    if not progress: datasets.disable_progress_bars()
+    try: dd.save_to_disk(str(out_dir))
+    finally:
+        if bars: datasets.enable_progress_bars()
     counts = {key: {s: dict(sorted(Counter(str(x[key]) for x in r).items())) for s, r in rows.items()} for key in ('task', 'domain', 'kind', 'fuzzy')}
     lengths = {}
     for r in (x for rs in rows.values() for x in rs): lengths.setdefault(r['task'], []).append(example_chars(r))
