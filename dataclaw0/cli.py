@@ -14,8 +14,9 @@ import dataclaw0
 from .core import DataClawError
 
 # %% auto #0
-__all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth', 'serve', 'tailor',
-           'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'main']
+__all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'bench_app', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth',
+           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'bench_build', 'bench_run', 'bench_report',
+           'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
@@ -251,6 +252,65 @@ def demo(out:Path=typer.Option(Path("dataclaw0_demo"), "-o", "--out", help="Outp
     console.print(f"{len(samples)} streams, {c['samples']} samples, {c['rejected']} rejected, {c['errors']} errors "
                   f"in {time.time()-t0:.1f}s; see {out}/samples.jsonl")
     if c['errors']: raise typer.Exit(1)
+
+# %% ../nbs/80_cli.ipynb #f861392a
+bench_app = typer.Typer(name="bench", no_args_is_help=True, help="The open val benchmark: build it, run a backend on it, report runs.")
+app.add_typer(bench_app, name="bench")
+
+@bench_app.command("build")
+def bench_build(out:Path=typer.Option(..., "-o", "--out", help="The benchmark folder to write."),
+                force:bool=typer.Option(False, "--force", help="Rebuild over an existing folder.")):
+    "Build the val set: held-out streams, intents (clear, constrained, fuzzy), references from ground truth, a card."
+    from dataclaw0.eval import build_benchmark
+    t0 = time.time()
+    try:
+        with console.status("building the held-out streams (pybullet picks are recorded on first use)"): build_benchmark(out, force=force)
+    except DataClawError as e: _report(out, e); raise typer.Exit(1)
+    m = json.loads((out/'bench.json').read_text())
+    table = Table("task", "items", title=f"{m['name']} {m['version']}")
+    for t, n in sorted(m['tasks'].items()): table.add_row(t, str(n))
+    console.print(table)
+    console.print(f"{m['n_items']} items; kinds {m['kinds']}; intents {m['intent_types']}; {time.time()-t0:.1f}s -> {out} (card: {out/'README.md'})")
+
+@bench_app.command("run")
+def bench_run(bench:Path=typer.Argument(..., help="A folder from `dataclaw0 bench build`."),
+              backend:str=typer.Option("template", "--backend", "-b", help="template, hf:DIR, openai:MODEL or degraded:NAME."),
+              model:Optional[str]=typer.Option(None, "--model", help="Model folder (hf) or model name (openai)."),
+              out:Path=typer.Option(..., "-o", "--out", help="The run folder to write (results.jsonl, run.json)."),
+              name:Optional[str]=typer.Option(None, "--name", help="The run's name in reports."),
+              semantic:str=typer.Option("auto", "--semantic", help="auto, embedding or lexical."),
+              limit:Optional[int]=typer.Option(None, "--limit", help="Only the first N items.")):
+    "Run one backend over the benchmark and write per-item results."
+    from dataclaw0.eval import run_benchmark, summarize, METRICS
+    kw = {'model': model} if model else {}
+    try: results = run_benchmark(bench, backend, out, semantic=semantic, limit=limit, name=name, **kw)
+    except DataClawError as e: _report(bench, e); raise typer.Exit(1)
+    info = json.loads((out/'run.json').read_text())
+    by = summarize(results, 'task')
+    main_ = ('validity', 'field', 'semantic', 'tau', 'miou', 'grounding')
+    table = Table("task", "n", *main_, title=f"{info['name']}: {len(results)} items, {info['elapsed_s']}s")
+    fmt = lambda v: '-' if v is None else f"{v:.3f}"
+    for t, s in by.items(): table.add_row(t, str(s['n']), *(fmt(s[m]) for m in main_))
+    for label, rs in (("all", results), ("fuzzy", [r for r in results if r['fuzzy']])):
+        s = summarize(rs); table.add_row(label, str(s['n']), *(fmt(s[m]) for m in main_))
+    console.print(table)
+    fz = summarize([r for r in results if r['fuzzy']])
+    console.print(f"fuzzy task resolution: top-1 {fmt(fz['top1'])}, top-3 {fmt(fz['top3'])}; semantic: {info['semantic_label']}; -> {out}")
+
+@bench_app.command("report")
+def bench_report(runs:list[Path]=typer.Argument(..., help="Run folders from `dataclaw0 bench run`."),
+                 out:Optional[Path]=typer.Option(None, "-o", "--out", help="Write the markdown here (default: print it)."),
+                 plots:Optional[Path]=typer.Option(None, "--plots", help="Write the PNGs into this folder (linked from the markdown)."),
+                 docs:Optional[Path]=typer.Option(None, "--docs", help="Also write the docs page (a notebook under nbs/).")):
+    "Put runs side by side: overall, fuzzy subset, per intent type, per task, per stream kind."
+    from dataclaw0.eval import report, write_results_page
+    try:
+        md = report(runs, plots)
+        if docs: write_results_page(runs, docs)
+    except DataClawError as e: _report(runs[0], e); raise typer.Exit(1)
+    if out: out.write_text(md); console.print(f"wrote {out}")
+    else: print(md)
+    if docs: console.print(f"wrote {docs}")
 
 # %% ../nbs/80_cli.ipynb #12752877
 def main():
