@@ -4,7 +4,8 @@
 
 # %% ../../nbs/10_ingest.video.ipynb #b2ec48f3
 from __future__ import annotations
-import os
+import collections, itertools, logging, os
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
@@ -13,110 +14,242 @@ from ..core import DecodeError, InputError, hash_path, lazy_import
 from ..schema import Stream, readers
 
 # %% auto #0
-__all__ = ['VideoFrames', 'open_video', 'write_video']
+__all__ = ['log', 'libav_log', 'libav_messages', 'decode_packets', 'VideoFrames', 'open_video', 'write_video']
 
 # %% ../../nbs/10_ingest.video.ipynb #4a34b418
-def _probe(path:Path)->dict:
-    "Container facts from PyAV: streams, codec, audio, rate; raises `DecodeError` for what is not a video."
+log = logging.getLogger('dataclaw0.ingest')
+libav_log = logging.getLogger('dataclaw0.libav')
+
+def _quiet_decord():
+    "decord links its own FFmpeg, which prints to the console: silence it."
+    try: decord = lazy_import('decord'); decord.logging.set_level(decord.logging.QUIET)
+    except Exception: pass
+
+@contextmanager
+def libav_messages(counter:dict|None=None, # incremented under 'libav_messages'
+                   where:str=''): # prefix of the re-logged lines (the file)
+    "Capture libav's messages during the block, log them to `dataclaw0.libav` at DEBUG and count them."
+    # Decoders inside the block must be single-threaded: a decoder thread that logs through PyAV's callback while
+    # the main thread waits for it deadlocks. Outside such blocks PyAV's default stands: libav's log is off.
     av = lazy_import('av')
+    before = av.logging.get_level()
+    av.logging.set_level(av.logging.WARNING)
+    try:
+        with av.logging.Capture(local=False) as logs: yield logs
+    finally: av.logging.set_level(before)
+    for level, name, msg in logs: libav_log.debug(f"{where}: [{name}] {msg.strip()}")
+    if counter is not None: counter['libav_messages'] = counter.get('libav_messages', 0) + len(logs)
+
+def decode_packets(container, # an open PyAV input container
+                   stream, # its video or audio stream
+                   faults:dict|None=None, # counts 'bad_packets' and keeps 'bad_pts' (timestamps of damaged packets)
+                  )->Iterator:
+    "Decoded frames of `stream`, packet by packet: a packet the decoder rejects is skipped and counted, not fatal."
+    av = lazy_import('av')
+    faults = {} if faults is None else faults
+    faults.setdefault('bad_packets', 0); faults.setdefault('bad_pts', [])
+    for packet in container.demux(stream):
+        try: frames = packet.decode()
+        except (av.error.InvalidDataError, av.error.PermissionError, av.error.UndefinedError, ValueError) as e:
+            faults['bad_packets'] += 1
+            if packet.pts is not None: faults['bad_pts'].append(int(packet.pts))
+            continue
+        yield from frames
+
+# %% ../../nbs/10_ingest.video.ipynb #71e74d43
+def _probe(path:Path)->dict:
+    "Container facts from PyAV: streams, codec, audio, rate, the frame index; raises `DecodeError` for what is not a video."
+    av = lazy_import('av')
+    counts = {}
     try: container = av.open(str(path))
     except Exception as e:
         raise DecodeError(f"not a readable media file ({type(e).__name__}: {str(e).split(':')[0]})", path,
                           "is it really a video? a truncated download can also cause this") from e
-    with container:
+    with container, libav_messages(counts, str(path)):
         if not container.streams.video:
             kinds = sorted({s.type for s in container.streams})
             raise DecodeError(f"no video stream found (streams: {', '.join(kinds) or 'none'})", path,
                               "is it an audio file?")
         vs = container.streams.video[0]
         cc = vs.codec_context
-        # demuxing (no decoding) gives every packet's timestamp cheaply
-        pts = sorted(p.pts for p in container.demux(vs) if p.pts is not None)
-        return dict(width=cc.width, height=cc.height, codec=cc.name, pix_fmt=cc.pix_fmt,
+        # demuxing (no decoding) gives every packet's timestamp cheaply; an edit list marks packets to discard
+        packets = [(p.pts, p.is_keyframe, p.is_discard) for p in container.demux(vs) if p.pts is not None]
+        kept = sorted((pts, key) for pts, key, discard in packets if not discard)
+        info = dict(width=cc.width, height=cc.height, codec=cc.name, pix_fmt=cc.pix_fmt,
                     rate=float(vs.average_rate or vs.guessed_rate or 0), time_base=vs.time_base,
-                    start_pts=vs.start_time or 0, pts=pts, has_audio=bool(container.streams.audio),
-                    container=container.format.name, bit_rate=container.bit_rate)
+                    start_time_s=float((vs.start_time or 0) * vs.time_base) if vs.time_base else 0.0,
+                    pts=[p for p, _ in kept], keys=[k for _, k in kept], discarded=len(packets) - len(kept),
+                    has_audio=bool(container.streams.audio), container=container.format.name, bit_rate=container.bit_rate)
+        # the origin of time: the first frame the decoder returns (open GOPs and edit lists can skip packets)
+        first = None
+        with av.open(str(path)) as c2:
+            v2 = c2.streams.video[0]; v2.thread_type = 'NONE'
+            for f in decode_packets(c2, v2):
+                if f.pts is not None: first = int(f.pts); break
+        info['origin_pts'] = first if first is not None else (kept[0][0] if kept else 0)
+        info['pts'] = [p for p in info['pts'] if p >= info['origin_pts']]
+        info['keys'] = info['keys'][len(kept) - len(info['pts']):]
+    info['libav_messages'] = counts.get('libav_messages', 0)
+    return info
 
 # %% ../../nbs/10_ingest.video.ipynb #fa3f5976
 def _times_of(info:dict)->np.ndarray:
-    "Frame times in seconds from `_probe`'s packet timestamps."
-    return (np.array(info['pts'], dtype=float) - info['start_pts']) * float(info['time_base'])
+    "Frame times in seconds (from the first decoded frame) from `_probe`'s packet timestamps."
+    return (np.array(info['pts'], dtype=np.int64) - info['origin_pts']) * float(info['time_base'])
+
+class _Cursor:
+    "A PyAV decoder that keeps its place, so forward requests continue instead of starting again."
+    def __init__(self, reader:'VideoFrames'): self.r, self.c = reader, None; self.close()
+    def close(self):
+        if self.c is not None: self.c.close()
+        self.c, self.it, self.pos, self.last, self.base = None, None, -1, None, 0
+
+    def _restart(self, key:int, want:int):
+        "Decode from the keyframe `key` (0: from the start, reopening the file) on; a seek that lands late is retried earlier."
+        av, r = lazy_import('av'), self.r
+        for k in dict.fromkeys([key, int(r.key_before[max(0, key - 1)]), 0]):
+            if k == 0 or self.c is None:
+                self.close(); self.c = av.open(r.uri); self.vs = self.c.streams.video[0]; self.vs.thread_type = 'NONE'
+            if k > 0: self.c.seek(int(r.pts[k]), stream=self.vs, backward=True)
+            it = decode_packets(self.c, self.vs, r.faults)
+            self.pos, self.last, self.base = -1, None, k
+            first = next(it, None)
+            if k == 0 or first is None or self._index(first) <= want: break
+        self.it = it if first is None else itertools.chain([first], it)
+
+    def read(self, idx:np.ndarray, size, seek:bool)->dict[int, np.ndarray]:
+        "Frames at the sorted distinct indices `idx`; a frame that cannot be decoded gets its nearest decoded neighbour."
+        r, out, todo = self.r, {}, collections.deque(idx.tolist())
+        conv = lambda f: f.to_ndarray(format='rgb24', width=size[0], height=size[1]) if size else f.to_ndarray(format='rgb24')
+        with libav_messages(r.faults, r.uri):
+            while todo:
+                key = int(r.key_before[todo[0]]) if seek else 0
+                # a seek pays when a keyframe lies between here and the frame (and past where we last seeked to)
+                if self.it is None or todo[0] <= self.pos or key > max(self.pos + 1, self.base): self._restart(key, todo[0])
+                for f in self.it:
+                    i = self._index(f)
+                    while todo and todo[0] < i: # passed without being decoded (a damaged packet): nearest decoded
+                        out[todo.popleft()] = conv(self.last if self.last is not None else f)
+                    self.pos, self.last = i, f
+                    while todo and todo[0] == i: out[todo.popleft()] = conv(f)
+                    if not todo or (seek and int(r.key_before[todo[0]]) > max(self.pos + 1, self.base)): break
+                else: # the end of the stream: what is left gets the last decoded frame
+                    if self.last is None: raise DecodeError(f"frames {list(todo)[:5]} could not be decoded", r.uri,
+                                                            "the file may be truncated or corrupt")
+                    while todo: out[todo.popleft()] = conv(self.last)
+                    self.it = None
+        return out
+
+    def _index(self, f)->int:
+        "Index of a decoded frame: its timestamp's nearest entry in the index (no timestamp: the next frame)."
+        r = self.r
+        if f.pts is None: return min(self.pos + 1, len(r.pts) - 1)
+        i = int(np.clip(np.searchsorted(r.pts, f.pts), 0, len(r.pts) - 1))
+        if i > 0 and abs(r.pts[i-1] - f.pts) <= abs(r.pts[i] - f.pts): i -= 1
+        return i
 
 class VideoFrames:
-    "Frames of one video file by time, decoded with decord (PyAV fallback) in bounded batches."
+    "Frames of one video file by time: decord, PyAV with seeks or PyAV sequential, whichever its audit finds right."
     def __init__(self,
                  uri:str|os.PathLike, # path of the video file
-                 backend:str='auto', # 'decord', 'pyav' or 'auto' (decord, then PyAV)
+                 backend:str='auto', # 'auto' (audited: the fastest right way), 'decord' (not audited), 'pyav' (audited: seek, else sequential) or 'sequential'
                  batch:int=32, # at most this many frames decoded at once
-                 probe:dict|None=None): # `_probe`'s result when the caller already has it (saves a demux pass)
-        self.uri,self.batch = str(uri),batch
-        self._decord,self._times = {},(_times_of(probe) if probe else None)
-        self.backend = backend
-        if backend in ('auto', 'decord'):
-            try: self._decord_reader(None)
+                 probe:dict|None=None, # `_probe`'s result when the caller already has it (saves a demux pass)
+                 audit_s:float=10.0, # the audit reads frames from the first this many seconds
+                 audit_tol:float=3.0, # largest mean absolute error (grey levels) a fast read may have
+                ):
+        if backend not in ('auto', 'decord', 'pyav', 'sequential'):
+            raise ValueError(f"backend {backend!r}: use 'auto', 'decord', 'pyav' or 'sequential'")
+        self.uri, self.batch, self.audit_s, self.audit_tol = str(uri), batch, audit_s, audit_tol
+        info = probe or _probe(Path(self.uri))
+        self.info, self._times = info, _times_of(info)
+        self.pts = np.array(info['pts'], dtype=np.int64)
+        keys = np.array(info['keys'], dtype=bool)
+        if len(keys): keys[0] = True
+        self.key_before = np.maximum.accumulate(np.where(keys, np.arange(len(keys)), 0)) if len(keys) else keys.astype(int)
+        self.faults, self.fallback, self._decord, self._cursor = {}, None, {}, _Cursor(self)
+        self.backend = {'auto': 'decord', 'sequential': 'pyav'}.get(backend, backend)
+        self.seek = backend != 'sequential'
+        if self.backend == 'decord': self._try_decord(strict=backend == 'decord')
+        if backend in ('auto', 'pyav'): self._audit()
+
+    def _try_decord(self, strict:bool):
+        "Use decord only if it opens the file and sees the same frames at the same times as the container."
+        why = None
+        try:
+            vr = self._decord_reader(None)
+            if len(vr) != len(self._times): why = f"decord counts {len(vr)} frames, the container {len(self._times)}"
+            else:
+                ts = vr.get_frame_timestamp(np.arange(len(vr)))[:, 0].astype(float)
+                if np.abs((ts - ts[0]) - self._times).max() > 0.5 * self._step(): why = "decord's frame times differ from the container's"
+        except Exception as e: why = f"decord cannot open it ({type(e).__name__})"
+        if why:
+            if strict: raise DecodeError(why, self.uri, "try backend='pyav'")
+            self.backend, self.fallback = 'pyav', why
+
+    def _step(self)->float:
+        return float(np.median(np.diff(self._times))) if len(self._times) > 1 else 0.04
+
+    def _audit(self):
+        "Compare fast reads with a sequential decode on a dozen frames; fall back to the first way that agrees."
+        n = len(self._times)
+        if n < 2: return
+        w = int(np.searchsorted(self._times, self._times[0] + self.audit_s, side='right'))
+        keys = [k for k in np.flatnonzero(self.key_before[:w] == np.arange(w)).tolist() if k > 0][:3]
+        probe = {i for k in keys for i in (k-2, k-1, k, k+1)} | set(np.linspace(0, w-1, 5).round().astype(int).tolist())
+        idx = np.array(sorted(i for i in probe if 0 <= i < w))
+        small = lambda a: a[:, ::max(1, a.shape[1]//64), ::max(1, a.shape[2]//64)].astype(np.int16)
+        ref = small(np.stack([v for _, v in sorted(_Cursor(self).read(idx, None, seek=False).items())]))
+        for backend, seek in (('decord', True), ('pyav', True)):
+            if backend == 'decord' and self.backend != 'decord': continue
+            self.backend, self.seek = backend, seek
+            try: got = small(self._decode(idx, None, audit=True))
             except Exception as e:
-                if backend == 'decord': raise DecodeError(f"decord cannot open it ({e})", uri, "try backend='pyav'") from e
-                self.backend = 'pyav'
-            else: self.backend = 'decord'
-        # decord counts frames its own way; if it disagrees with the container, trust PyAV
-        if self.backend == 'decord' and len(self._decord[None]) != len(self._pyav_times()):
-            if backend == 'decord': raise DecodeError("decord and the container disagree on the frame count", uri)
-            self.backend = 'pyav'
-        self._pyav_times()
+                self.fallback = f"{'decord' if backend == 'decord' else 'PyAV seek'} failed ({getattr(e, 'msg', None) or type(e).__name__})"
+                continue
+            err = np.abs(got - ref).reshape(len(idx), -1).mean(axis=1)
+            if err.max() <= self.audit_tol: self._cursor.close(); return
+            bad = int(np.argmax(err)); black = got[bad].mean() < 8 <= ref[bad].mean()
+            self.fallback = (f"{'decord' if backend == 'decord' else 'PyAV seek'} returned a wrong frame at "
+                             f"{self._times[idx[bad]]:.2f}s ({'black' if black else f'mean error {err[bad]:.0f}'})")
+        self.backend, self.seek = 'pyav', False
+        self._cursor.close()
 
     def _decord_reader(self, size):
         if size not in self._decord:
-            decord = lazy_import('decord')
+            decord = lazy_import('decord'); _quiet_decord()
             w,h = size if size else (-1, -1)
             if len(self._decord) > 2: self._decord.pop(next(k for k in self._decord if k is not None))
             self._decord[size] = decord.VideoReader(self.uri, ctx=decord.cpu(0), width=w, height=h, num_threads=0)
         return self._decord[size]
 
-    def _pyav_times(self)->np.ndarray:
-        if self._times is None:
-            self._times = _times_of(_probe(Path(self.uri)))
-        return self._times
+    @property
+    def frame_access(self)->str:
+        "'decord', 'seek' (PyAV) or 'sequential' (PyAV)."
+        return 'decord' if self.backend == 'decord' else 'seek' if self.seek else 'sequential'
 
     def frame_times(self)->np.ndarray:
-        "Presentation time in seconds of every frame, from the container's timestamps."
-        # the container's own timestamps (exact rationals); decord's are rounded to float32
-        return self._pyav_times()
+        "Presentation time of every frame, seconds from the first decoded frame."
+        return self._times
 
     def indices(self, times_s:np.ndarray)->np.ndarray:
-        "Index of the frame nearest to each time."
+        "Index of the frame nearest to each time (a tie goes to the earlier frame)."
         ft = self.frame_times()
         times_s = np.asarray(times_s, dtype=float)
         right = np.clip(np.searchsorted(ft, times_s), 0, len(ft)-1)
         left = np.clip(right-1, 0, len(ft)-1)
         return np.where(np.abs(ft[left]-times_s) <= np.abs(ft[right]-times_s), left, right)
 
-    def _decode(self, idx:np.ndarray, size)->np.ndarray:
+    def _decode(self, idx:np.ndarray, size, audit:bool=False)->np.ndarray:
         "Decode the sorted distinct frame indices `idx`."
         if self.backend == 'decord':
             try: return self._decord_reader(size).get_batch(idx.tolist()).asnumpy()
             except Exception as e:
-                raise DecodeError(f"cannot decode frames {idx.min()}..{idx.max()} ({type(e).__name__})", self.uri,
-                                  "the file may be truncated or corrupt") from e
-        return self._decode_pyav(idx, size)
-
-    def _decode_pyav(self, idx:np.ndarray, size)->np.ndarray:
-        av = lazy_import('av')
-        ft, wanted, out = self.frame_times(), set(idx.tolist()), {}
-        with av.open(self.uri) as c:
-            vs = c.streams.video[0]; vs.thread_type = 'AUTO'
-            # seek to the keyframe before the first wanted frame, then decode forward
-            c.seek(int(ft[idx[0]] / float(vs.time_base)) + (vs.start_time or 0), stream=vs, backward=True)
-            for f in c.decode(vs):
-                if f.pts is None: continue
-                i = int(np.argmin(np.abs(ft - (f.pts - (vs.start_time or 0)) * float(vs.time_base))))
-                if i in wanted:
-                    out[i] = (f.to_ndarray(format='rgb24', width=size[0], height=size[1]) if size
-                              else f.to_ndarray(format='rgb24'))
-                if i >= idx[-1]: break
-        missing = wanted - set(out)
-        if missing: raise DecodeError(f"frames {sorted(missing)[:5]} could not be decoded", self.uri,
-                                      "the file may be truncated or corrupt")
-        return np.stack([out[i] for i in idx.tolist()])
+                if audit: raise
+                # decord refuses some files it opened (tiny sizes, damaged packets): PyAV from here on
+                self.backend, self.fallback = 'pyav', f"decord failed on frames {idx.min()}..{idx.max()} ({type(e).__name__})"
+        got = self._cursor.read(idx, size, self.seek)
+        return np.stack([got[i] for i in idx.tolist()])
 
     def iter_frames(self,
                     times_s:list[float]|np.ndarray, # times to fetch, in any order
@@ -142,11 +275,14 @@ class VideoFrames:
     def __len__(self): return len(self.frame_times())
 
 @readers.register('video')
-def _video_reader(stream:Stream)->VideoFrames: return VideoFrames(stream.uri)
+def _video_reader(stream:Stream)->VideoFrames:
+    # the access way the stream was opened with (its audit's result) is reused, not audited again
+    access = stream.meta.get('frame_access')
+    return VideoFrames(stream.uri, backend={'decord': 'decord', 'seek': 'pyav', 'sequential': 'sequential'}.get(access, 'auto'))
 
 # %% ../../nbs/10_ingest.video.ipynb #15ed400c
 def open_video(path:str|os.PathLike, # a video file (any container FFmpeg reads)
-               backend:str='auto', # 'decord', 'pyav' or 'auto'
+               backend:str='auto', # 'auto' (audited), 'decord', 'pyav' or 'sequential'
               )->Stream:
     "Open a video file as a `Stream` (kind 'video') with real timestamps; raises `InputError`/`DecodeError`."
     path = Path(path).absolute()
@@ -158,9 +294,11 @@ def open_video(path:str|os.PathLike, # a video file (any container FFmpeg reads)
     reader = VideoFrames(path, backend=backend, probe=info)
     times = reader.frame_times()
     n = len(times)
-    try: reader.frames([times[0], times[-1]], size=(32, 32))
-    except DecodeError as e: raise DecodeError("the last frame cannot be decoded (truncated or corrupt file)", path,
-                                               "re-download or re-encode it") from e
+    if reader.frame_access != 'sequential': # (a sequential reader would decode the whole file for this)
+        try: reader.frames([times[0], times[-1]], size=(32, 32))
+        except DecodeError as e: raise DecodeError("the last frame cannot be decoded (truncated or corrupt file)", path,
+                                                   "re-download or re-encode it") from e
+    if reader.fallback: log.info(f"{path.name}: {reader.fallback}; frames are read by {reader.frame_access}")
     steps = np.diff(times)
     rate = info['rate'] or (1/np.median(steps) if n > 1 else 0.0)
     frame_dur = float(np.median(steps)) if n > 1 else (1/rate if rate else 0.0)
@@ -168,7 +306,10 @@ def open_video(path:str|os.PathLike, # a video file (any container FFmpeg reads)
     stream = Stream(id=hash_path(path), kind='video', uri=str(path), duration_s=float(times[-1] + frame_dur),
                     fps=float(rate), size=(info['width'], info['height']), num_frames=n, has_audio=info['has_audio'],
                     meta=dict(codec=info['codec'], pix_fmt=info['pix_fmt'], container=info['container'],
-                              bit_rate=info['bit_rate'], variable_frame_rate=vfr, backend=reader.backend))
+                              bit_rate=info['bit_rate'], variable_frame_rate=vfr, backend=reader.backend,
+                              frame_access=reader.frame_access, fallback=reader.fallback,
+                              start_time_s=round(info['start_time_s'], 6), discarded_packets=info['discarded'],
+                              libav_messages=info['libav_messages'] + reader.faults.get('libav_messages', 0)))
     stream._reader = reader
     return stream
 
