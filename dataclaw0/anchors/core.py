@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
-from ..core import install_hint, write_text_atomic, Registry, InputError, SchemaError, MissingDependencyError, hash_json, home_dir
+from ..core import install_hint, write_text_atomic, Registry, InputError, SchemaError, MissingDependencyError, DecodeError, hash_json, home_dir
 from ..schema import Anchor, AnchorSet, Stream
 
 # %% auto #0
@@ -30,6 +30,7 @@ class AnchorExpert:
     requires: ClassVar[tuple[str, ...]] = () # optional modules it imports lazily (checked by `available`)
     extra: ClassVar[str|None] = None # the dataclaw0 extra that installs `requires`
     default: ClassVar[bool] = True # part of `default_experts(kind)`
+    track: ClassVar[str] = 'video' # the part of the stream it reads; an undecodable 'audio' track drops only its experts
 
     class Params(BaseModel):
         "No parameters."
@@ -239,7 +240,13 @@ def extract_anchors(stream:Stream, # the stream to annotate
     with shared_analyses():
         for e in resolved:
             start = time.perf_counter()
-            anchors += _check(e, e.extract(stream))
+            try: anchors += _check(e, e.extract(stream))
+            except DecodeError as err:
+                if e.track == 'video': raise # no picture, no anchors: the stream fails
+                # a broken audio track costs the audio experts, never the video anchors; the set says so
+                log.warning(f"{stream.name}: {e.name} dropped: {err}")
+                anchors.append(Anchor(kind='decode_fault', t0=0.0, t1=stream.duration_s, expert=e.spec,
+                                      value=dict(part=e.track, dropped=e.name, reason=err.msg)))
             log.info(f"{e.spec} on {stream.name}: {time.perf_counter()-start:.2f}s")
     aset = AnchorSet(stream_id=stream.id, stream_kind=stream.kind, duration_s=stream.duration_s,
                      experts={e.name: e.version for e in resolved}, params={e.name: e.params() for e in resolved},

