@@ -18,9 +18,9 @@ from .tasks.core import TaskDef, get_task, parse_output, extract_json
 # %% auto #0
 __all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
            'build_messages', 'pick_frame_times', 'frame_size', 'BackendError', 'Backend', 'TemplateBackend',
-           'Completion', 'model_config', 'load_hf', 'HFBackend', 'OpenAIBackend', 'get_backend', 'lenient_json',
-           'repair_output', 'SynthResult', 'synthesize', 'ChatRequest', 'make_app', 'serve', 'serve_in_thread',
-           'synth_one']
+           'Completion', 'model_config', 'load_hf', 'decoding_schema', 'schema_processor', 'HFBackend', 'OpenAIBackend',
+           'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize', 'ChatRequest', 'make_app',
+           'serve', 'serve_in_thread', 'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -229,6 +229,48 @@ def _hf_messages(messages:list[dict], vision:bool)->tuple[list[dict], list]:
     return out, images
 
 # %% ../nbs/32_synth.ipynb #365fe11f
+def decoding_schema(schema:dict, # a JSON Schema (e.g. `get_task(name).json_schema()`)
+                    max_string:int|None=2000, # `maxLength` given to strings without one (None: unbounded)
+                    max_items:int|None=64, # `maxItems` given to lists without one (None: unbounded)
+                    max_number:float|None=None, # `maximum` given to numbers without one, e.g. the stream's duration
+                   )->dict:
+    "A copy of `schema` with bounds on strings, lists and numbers, so that a constrained decoder must finish."
+    def walk(n):
+        if isinstance(n, list): return [walk(v) for v in n]
+        if not isinstance(n, dict): return n
+        n = {k: walk(v) for k, v in n.items()}
+        t = n.get('type')
+        if t == 'string' and max_string is not None: n.setdefault('maxLength', max(max_string, n.get('minLength', 0)))
+        if t == 'array' and 'prefixItems' not in n and max_items is not None: n.setdefault('maxItems', max(max_items, n.get('minItems', 0)))
+        if t in ('number', 'integer'):
+            n.setdefault('minimum', 0)  # times and frame fractions are never negative
+            if max_number is not None: n.setdefault('maximum', max_number)
+        return n
+    return walk(schema)
+
+# %% ../nbs/32_synth.ipynb #4f62ee43
+_XGR_CACHE:dict = {}
+
+def schema_processor(tokenizer, # the model's tokenizer (a VL processor's `.tokenizer`)
+                     schema:dict|list[dict], # a JSON Schema, or one per batch row
+                     vocab_size:int|None=None, # the model's logits width (None: the tokenizer's size)
+                     stop_token_ids:list[int]|None=None, # tokens that end the answer (None: the tokenizer's eos)
+                    ):
+    "An xgrammar `LogitsProcessor` restricting `generate` to JSON valid under `schema` (one per row for a list)."
+    xgr = lazy_import('xgrammar', 'hf')
+    lazy_import('xgrammar.contrib.hf', 'hf', package='xgrammar')
+    key = (id(tokenizer), vocab_size, tuple(stop_token_ids or ()))
+    if key not in _XGR_CACHE:
+        info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=vocab_size, stop_token_ids=stop_token_ids)
+        _XGR_CACHE[key] = (tokenizer, xgr.GrammarCompiler(info, cache_enabled=True))  # the tokenizer is kept alive, so its id stays unique
+    compiler = _XGR_CACHE[key][1]
+    def compile_(s):
+        try: return compiler.compile_json_schema(json.dumps(s), any_whitespace=False, strict_mode=True)
+        except Exception as e: raise SchemaError(f"xgrammar cannot compile this JSON Schema: {str(e).splitlines()[0][:200]}") from e
+    grammars = [compile_(s) for s in schema] if isinstance(schema, list) else compile_(schema)
+    return xgr.contrib.hf.LogitsProcessor(grammars)
+
+# %% ../nbs/32_synth.ipynb #01d03f2b
 @backends.register()
 class HFBackend(Backend):
     "A local transformers model: a text causal LM, or a Qwen2.5-VL / Qwen3-VL reading frames and anchors."
@@ -243,11 +285,15 @@ class HFBackend(Backend):
                  device:str|None=None, # None: cuda when available
                  dtype:str='auto', # see `load_hf`
                  chat_template_kwargs:dict|None=None, # e.g. {"enable_thinking": False} for Qwen3
+                 constrained:bool=True, # restrict decoding to the task's JSON Schema (xgrammar) when the spec is known
+                 max_string:int|None=2000, # decoding bound on strings, see `decoding_schema`
+                 max_items:int|None=64, # decoding bound on lists, see `decoding_schema`
                 ):
         self.model_dir = Path(model).expanduser()
         self.reads_frames = 'vision_config' in model_config(self.model_dir)
         self.max_new_tokens, self.do_sample, self.temperature, self.top_p, self.seed = max_new_tokens, do_sample, temperature, top_p, seed
         self.device, self.dtype, self.chat_template_kwargs = device, dtype, dict(chat_template_kwargs or {})
+        self.constrained, self.max_string, self.max_items = constrained, max_string, max_items
 
     def load(self)->dict: return load_hf(self.model_dir, self.device, self.dtype)
 
@@ -258,8 +304,9 @@ class HFBackend(Backend):
                  temperature:float|None=None, # sampling temperature
                  top_p:float|None=None, # nucleus sampling
                  seed:int|None=None, # sampling seed
+                 schema:dict|None=None, # a JSON Schema the answer must follow (None: unconstrained)
                 )->Completion:
-        "Generate an answer to `messages`, with token counts."
+        "Generate an answer to `messages`, with token counts (constrained to `schema` when given)."
         torch = lazy_import('torch', 'hf')
         m = self.load()
         msgs, images = _hf_messages(messages, m['vision'])
@@ -274,20 +321,30 @@ class HFBackend(Backend):
         kw = dict(max_new_tokens=n_new, do_sample=sample, pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id)
         if sample: kw.update(temperature=temperature or self.temperature, top_p=top_p or self.top_p)
         else: kw.update(temperature=None, top_p=None, top_k=None)
+        eos = m['model'].generation_config.eos_token_id
+        eos = list(eos if isinstance(eos, list) else [eos])
+        if schema is not None:
+            cfg = m['model'].config
+            vocab = getattr(cfg, 'vocab_size', None) or cfg.get_text_config().vocab_size
+            kw['logits_processor'] = [schema_processor(tok, schema, vocab, eos)]
         with m['lock'], torch.random.fork_rng(devices=[m['device']] if m['device'].startswith('cuda') else []), torch.inference_mode():
             torch.manual_seed(self.seed if seed is None else seed)
             out = m['model'].generate(**inputs, **kw)
         n_prompt = inputs['input_ids'].shape[1]
         new = out[0, n_prompt:]
-        eos = m['model'].generation_config.eos_token_id
-        eos = set(eos if isinstance(eos, list) else [eos])
+        eos = set(eos)
         finished = len(new) < n_new or (len(new) and int(new[-1]) in eos)
         return Completion(text=tok.decode(new, skip_special_tokens=True), prompt_tokens=int(n_prompt),
                           completion_tokens=int(len(new)), finish_reason='stop' if finished else 'length')
 
-    def complete(self, messages, anchors=None, spec=None): return self.generate(messages).text
+    def schema_for(self, spec:TaskSpec|None, anchors:AnchorSet|None=None)->dict|None:
+        "The decoding schema for `spec`'s task (numbers bounded by the stream's duration), or None when unconstrained."
+        if not self.constrained or spec is None: return None
+        limit = max(1.0, float(np.ceil(anchors.duration_s))) if anchors is not None and anchors.duration_s > 0 else None
+        return decoding_schema(get_task(spec.task).json_schema(), self.max_string, self.max_items, limit)
+    def complete(self, messages, anchors=None, spec=None): return self.generate(messages, schema=self.schema_for(spec, anchors)).text
     def describe(self): return dict(backend=self.name, model=str(self.model_dir), do_sample=self.do_sample, seed=self.seed,
-                                    max_new_tokens=self.max_new_tokens)
+                                    max_new_tokens=self.max_new_tokens, constrained=self.constrained)
 
 # %% ../nbs/32_synth.ipynb #7299cd64
 _LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1', '0.0.0.0')
