@@ -15,8 +15,8 @@ from .core import DataClawError
 
 # %% auto #0
 __all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'bench_app', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth',
-           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'bench_build', 'bench_run', 'bench_report',
-           'main']
+           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'sft_cmd', 'train_nano_cmd', 'bench_build',
+           'bench_run', 'bench_report', 'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
@@ -252,6 +252,28 @@ def demo(out:Path=typer.Option(Path("dataclaw0_demo"), "-o", "--out", help="Outp
     console.print(f"{len(samples)} streams, {c['samples']} samples, {c['rejected']} rejected, {c['errors']} errors "
                   f"in {time.time()-t0:.1f}s; see {out}/samples.jsonl")
     if c['errors']: raise typer.Exit(1)
+
+# %% ../nbs/80_cli.ipynb #f8b31be8
+@app.command("sft", context_settings=dict(allow_extra_args=True, ignore_unknown_options=True, help_option_names=[]))
+def sft_cmd(ctx:typer.Context):
+    "Supervised fine-tuning (LightningCLI): dataclaw0 sft --config sft.yaml [--trainer.max_steps N ...]; --help for every option."
+    from dataclaw0.train.sft import sft_cli
+    try: sft_cli(list(ctx.args))
+    except DataClawError as e: _report(None, e); raise typer.Exit(1)
+
+@app.command("train-nano")
+def train_nano_cmd(out:Path=typer.Option(Path("nano"), "-o", "--out", help="Run folder (corpus/, model-init/, sft/)."),
+                   stage:str=typer.Option("sft", "--stage", help="What to train: sft."),
+                   quick:bool=typer.Option(False, "--quick", help="Small corpus and model: a smoke run of a few minutes."),
+                   corpus:Optional[Path]=typer.Option(None, "--corpus", help="Use this corpus folder instead of building one."),
+                   seed:int=typer.Option(0, "--seed", help="Seed of the split, the initialisation and the data order.")):
+    "Train a small Qwen3 from scratch on the corpus (CPU recipe) and print what it learned on the val streams."
+    from dataclaw0.train.nano import train_nano, eval_table
+    try: res = train_nano(out, stage=stage, quick=quick, corpus=corpus, seed=seed, progress=sys.stderr.isatty())
+    except DataClawError as e: _report(out, e); raise typer.Exit(1)
+    console.print(eval_table(res), markup=False)
+    t = res['timings']; console.print(f"checkpoint: {out/'sft'/'model'}  (eval.json beside it; loss curve {out/'sft'/'loss.png'})  "
+                                      f"timings: {t}", markup=False)
 
 # %% ../nbs/80_cli.ipynb #f861392a
 bench_app = typer.Typer(name="bench", no_args_is_help=True, help="The open val benchmark: build it, run a backend on it, report runs.")

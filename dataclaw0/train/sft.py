@@ -292,12 +292,15 @@ data:
 def sft_cli(args:list[str]|None=None, # command-line arguments (None: sys.argv)
             run:bool=True, # False: parse and instantiate only
            ):
-    "Run `LightningCLI` on `SFTModule` + `SFTData` with the checkpoint and loss-curve callbacks."
+    "Parse a config with `LightningCLI` (`SFTModule` + `SFTData`), add the checkpoint and loss-curve callbacks, and fit."
     L = _lightning(); C = sft_classes()
     cli_mod = lazy_import('lightning.pytorch.cli', 'train', package='lightning')
     class _CLI(cli_mod.LightningCLI):
         def before_fit(self):
             root = Path(self.trainer.default_root_dir)
             self.trainer.callbacks += [C['SavePretrained'](str(root/'model')), C['LossCurve'](str(root))]
-    return _CLI(C['SFTModule'], C['SFTData'], args=args, run=run, save_config_kwargs=dict(overwrite=True),
-                trainer_defaults=dict(enable_checkpointing=False, log_every_n_steps=1, num_sanity_val_steps=0))
+    cli = _CLI(C['SFTModule'], C['SFTData'], args=args, run=False, save_config_kwargs=dict(overwrite=True),
+               trainer_defaults=dict(enable_checkpointing=False, log_every_n_steps=1, num_sanity_val_steps=0))
+    if run:  # `dataclaw0 sft --config sft.yaml` fits: no `fit` subcommand to type
+        cli.before_fit(); cli.trainer.fit(cli.model, datamodule=cli.datamodule)
+    return cli
