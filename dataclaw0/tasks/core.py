@@ -15,8 +15,8 @@ from ..schema import Anchor, AnchorSet, TaskSpec, Constraints, Focus
 # %% auto #0
 __all__ = ['TOL_S', 'Span', 'KIND_WORDS', 'GRIPPER_WORDS', 'COMMAND_WORDS', 'STATE_WORDS', 'CONTACT_WORDS', 'ACTION_WORDS',
            'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'EVENT_AS_ANCHOR',
-           'BUILTIN_TASK_MODULES', 'tasks', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'fmt_t',
-           'ordinal', 'normalize_numbers', 'parse_times', 'parse_count', 'stems', 'mentions', 'content_words',
+           'BUILTIN_TASK_MODULES', 'tasks', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'spread',
+           'fmt_t', 'ordinal', 'normalize_numbers', 'parse_times', 'parse_count', 'stems', 'mentions', 'content_words',
            'ordinals_in', 'same_kind', 'position', 'anchor_name', 'names_anchor', 'Grounding', 'extract_json',
            'json_span', 'parse_output', 'Item', 'TaskDef', 'map_strings', 'restyle_times', 'shuffle_keys', 'recase',
            'generic_paraphrases', 'edit_items', 'shift_span', 'rotate_field', 'reverse_items', 'drop_none', 'segments',
@@ -51,6 +51,14 @@ def span_on(span, # (t0, t1) seconds
     "True when both ends of `span` fall on the cited anchors' start or end times."
     b = boundaries(anchors)
     return near(span[0], b, tol) and near(span[1], b, tol)
+
+def spread(times:Iterable[float], # stream times, any order, repeats allowed
+           cap:int=12, # at most this many
+          )->list[float]:
+    "The distinct `times`, sorted; more than `cap` are thinned to `cap` spread evenly over the whole list (first and last kept)."
+    ts = sorted({round(float(t), 3) for t in times})
+    if len(ts) <= cap: return ts
+    return [ts[round(k * (len(ts) - 1) / (cap - 1))] for k in range(cap)] if cap > 1 else ts[:1]
 
 def fmt_t(t:float)->str:
     "Seconds as text, e.g. `3.04 s`."

@@ -255,7 +255,7 @@ class EditSequenceTask(TaskDef):
     def salient(self, anchors, spec=None):
         return sorted(anchors.by_kind('image_change') or anchors.by_kind('shot_boundary') or
                       (segments(anchors) if len(segments(anchors)) == 1 else []), key=lambda a: a.t0)
-    def media_times(self, output): return sorted({t for e in output.edits for t in (e.before_t, e.after_t)})[:12]
+    def media_times(self, output): return spread((t for e in output.edits for t in (e.before_t, e.after_t)), 12)  # over the whole stream
 
     def corruptions(self, output, anchors):
         by_id = {a.id: a for a in anchors.anchors}

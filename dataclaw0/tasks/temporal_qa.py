@@ -233,8 +233,7 @@ class TemporalQATask(TaskDef):
 
     def media_times(self, output):
         # frames spread over every item's span (not only the first few), at most 8
-        mids = sorted({round((it.span[0] + it.span[1]) / 2, 3) for it in output.items if it.type != 'counting'})
-        return [mids[round(k * (len(mids) - 1) / 7)] for k in range(8)] if len(mids) > 8 else mids
+        return spread(((it.span[0] + it.span[1]) / 2 for it in output.items if it.type != 'counting'), 8)
 
     def corruptions(self, output, anchors):
         by_id = {a.id: a for a in anchors.anchors}

@@ -316,4 +316,4 @@ class WorldModelTask(TaskDef):
         return sorted(anchors.by_kind('gui_action') if anchors.stream_kind == 'gui' else anchors.by_kind('phase'), key=lambda a: a.t0)
     def corruptions(self, output, anchors): return _corruptions(output, anchors)
     def paraphrases(self, output, anchors): return _paraphrases(output, anchors)
-    def media_times(self, output): return sorted({t for tr in output.transitions for t in tr.span})[:12]
+    def media_times(self, output): return spread((t for tr in output.transitions for t in tr.span), 12)  # over the whole stream, not the first 12
