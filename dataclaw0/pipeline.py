@@ -151,6 +151,9 @@ def anchor_stage(path:str, # the input
         part.update(stream=stream.id, kind=stream.kind)
         anchors = extract_anchors(stream, recipe.experts, use_cache=recipe.cache)
         anchors.save(out_dir/'anchors'/f"{stream.id}.json")
+        # decode faults (damaged frames, an audio track that could not be read) are listed in the manifest
+        part['decode_faults'] = [dict(t0=a.t0, t1=a.t1, **{k: v for k, v in a.value.items() if isinstance(v, (str, int, float, bool))})
+                                 for a in anchors.by_kind('decode_fault')]
         res = _specs(recipe, path, stream.kind, anchors)
         specs, part['notes'] = res.specs, res.lines()
         if not specs and res.dropped:  # nothing fits: say so per task instead of making mismatched data
@@ -349,8 +352,12 @@ def tailor(inputs:list[str]|str|None=None, # files and folders of streams
         for f in files.values(): f.close()
         if bar is not None: bar.stop()
     counts = assemble(out_dir, keys)
+    faults = {}
+    for p, k in zip(paths, keys):
+        f = out_dir/'.parts'/f"{k}.json"
+        if f.is_file() and (found := json.loads(f.read_text()).get('decode_faults')): faults[p] = found
     manifest = dict(config=r.model_dump(mode='json'), versions=_versions(), inputs=len(paths), resumed=len(done),
-                    processed=len(pending), counts=counts, per_task=_summary(out_dir),
+                    processed=len(pending), counts=counts, per_task=_summary(out_dir), decode_faults=faults,
                     timings=dict(total_s=round(time.time() - t0, 3)),
                     recipe_hash=hash_json(r.result_key()))
     write_json_atomic(out_dir/'manifest.json', manifest)
