@@ -15,8 +15,8 @@ from .core import DataClawError
 
 # %% auto #0
 __all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'bench_app', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth',
-           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'sft_cmd', 'train_nano_cmd', 'bench_build',
-           'bench_run', 'bench_report', 'main']
+           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'sft_cmd', 'grpo_cmd', 'train_nano_cmd',
+           'bench_build', 'bench_run', 'bench_report', 'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
 app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
@@ -259,6 +259,13 @@ def sft_cmd(ctx:typer.Context):
     "Supervised fine-tuning (LightningCLI): dataclaw0 sft --config sft.yaml [--trainer.max_steps N ...]; --help for every option."
     from dataclaw0.train.sft import sft_cli
     try: sft_cli(list(ctx.args))
+    except DataClawError as e: _report(None, e); raise typer.Exit(1)
+
+@app.command("grpo", context_settings=dict(allow_extra_args=True, ignore_unknown_options=True, help_option_names=[]))
+def grpo_cmd(ctx:typer.Context):
+    "GRPO on the verify rewards (TRL): dataclaw0 grpo --config grpo.yaml [--name value ...] [--print_config]."
+    from dataclaw0.train.grpo import grpo_cli
+    try: grpo_cli(list(ctx.args))
     except DataClawError as e: _report(None, e); raise typer.Exit(1)
 
 @app.command("train-nano")
