@@ -278,7 +278,7 @@ def train_nano_cmd(out:Path=typer.Option(Path("nano"), "-o", "--out", help="Run 
     from dataclaw0.train.nano import train_nano, eval_table
     try: res = train_nano(out, stage=stage, quick=quick, corpus=corpus, seed=seed, progress=sys.stderr.isatty())
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
-    console.print(eval_table(res), markup=False)
+    typer.echo(eval_table(res))  # plain text: a markdown table must not be wrapped
     t = res['timings']; console.print(f"checkpoint: {out/'sft'/'model'}  (eval.json beside it; loss curve {out/'sft'/'loss.png'})  "
                                       f"timings: {t}", markup=False)
 
