@@ -13,12 +13,13 @@ from ..core import InputError, lazy_import, write_json_atomic
 __all__ = ['NANO_SIZES', 'SCORE_COLUMNS', 'make_nano_model', 'evaluate_checkpoint', 'eval_table', 'train_nano']
 
 # %% ../../nbs/53_train.nano.ipynb #be2819e9
-NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke run
+NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke run. `max_steps` is what fits the time
+                    # on 2 cores (the cosine schedule decays over it); `max_time` is the safeguard
     full=dict(vocab_size=4096, hidden_size=192, num_layers=4, num_heads=4, num_kv_heads=2, intermediate_size=576, max_anchors=20,
-              intents_per_stream=12, max_length=2048, batch_size=4, lr=2e-3, max_time="00:00:10:00", max_steps=4000, eval_limit=20,
+              intents_per_stream=12, max_length=2048, batch_size=4, lr=2e-3, max_time="00:00:14:00", max_steps=450, eval_limit=20,
               max_new_tokens=800),
     quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=16,
-               intents_per_stream=8, max_length=1536, batch_size=4, lr=3e-3, max_time="00:00:01:45", max_steps=400, eval_limit=4,
+               intents_per_stream=8, max_length=1536, batch_size=4, lr=3e-3, max_time="00:00:01:45", max_steps=90, eval_limit=4,
                max_new_tokens=400))
 
 def _texts(split)->list[str]:
