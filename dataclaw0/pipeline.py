@@ -246,11 +246,13 @@ def run_local(pending:list[str], recipe:Recipe, out_dir:Path, on_part)->None:
         for p in pending: on_part(process_stream(p, recipe, out_dir, backend))
         return
     import multiprocessing as mp
-    with ProcessPoolExecutor(recipe.workers, mp_context=mp.get_context('fork'), initializer=_init_worker,
+    import dataclaw0.pipeline as mod  # the importable copies: a forkserver child finds the worker functions by name
+    # forkserver, not fork: a parent that has decoded with threaded libraries (libav, torch) must not be forked mid-state
+    with ProcessPoolExecutor(recipe.workers, mp_context=mp.get_context('forkserver'), initializer=mod._init_worker,
                              initargs=(recipe.model_dump_json(), str(out_dir))) as pool:
         todo, running = list(pending), set()
         while todo or running:
-            while todo and len(running) < 2 * recipe.workers: running.add(pool.submit(_work, todo.pop(0)))
+            while todo and len(running) < 2 * recipe.workers: running.add(pool.submit(mod._work, todo.pop(0)))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for f in done: on_part(f.result())
 
