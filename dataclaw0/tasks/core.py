@@ -17,8 +17,8 @@ __all__ = ['TOL_S', 'Span', 'KIND_WORDS', 'GRIPPER_WORDS', 'COMMAND_WORDS', 'STA
            'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'EVENT_AS_ANCHOR',
            'BUILTIN_TASK_MODULES', 'tasks', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'spread',
            'fmt_t', 'ordinal', 'normalize_numbers', 'parse_times', 'parse_count', 'stems', 'mentions', 'content_words',
-           'ordinals_in', 'same_kind', 'position', 'anchor_name', 'names_anchor', 'Grounding', 'extract_json',
-           'json_span', 'parse_output', 'Item', 'TaskDef', 'map_strings', 'restyle_times', 'shuffle_keys', 'recase',
+           'ordinals_in', 'same_kind', 'position', 'anchor_name', 'names_anchor', 'Grounding', 'Item', 'TaskDef',
+           'extract_json', 'json_span', 'parse_output', 'map_strings', 'restyle_times', 'shuffle_keys', 'recase',
            'generic_paraphrases', 'edit_items', 'shift_span', 'rotate_field', 'reverse_items', 'drop_none', 'segments',
            'motion_level', 'gui_phrase', 'failures', 'names_thing', 'active_names', 'anchor_matches', 'item_matches',
            'primary_anchor', 'ranked_ids', 'apply_constraints', 'constraint_checks', 'TaskRegistry', 'get_task',
@@ -260,42 +260,6 @@ class Grounding:
     def check_score(self)->float: return sum(self.checks)/len(self.checks) if self.checks else 0.0
     def __repr__(self): return f"Grounding(score={self.score:.3f}, claims={len(self.claims)}, checks={self.check_score:.3f}, failed={self.reasons})"
 
-# %% ../../nbs/30_tasks.core.ipynb #67c3f68e
-def extract_json(text:str)->Any:
-    "The JSON value in `text`: `<think>` blocks and code fences stripped; the first balanced object or array."
-    return json.loads(json_span(text)[2]) if isinstance(text, str) else _not_text(text)
-
-def _not_text(v): raise SchemaError(f"expected text, got {type(v).__name__}")
-
-def json_span(text:str)->tuple[int, int, str]:
-    "`(start, end, json_text)`: where in `text` the JSON value `extract_json` reads lies (raises `SchemaError` when none)."
-    if not isinstance(text, str): _not_text(text)
-    t = re.sub(r"<think>.*?</think>", lambda m: ' ' * len(m.group()), text, flags=re.S)
-    t = re.sub(r"^.*</think>", lambda m: ' ' * len(m.group()), t, flags=re.S)  # generation began inside a think block
-    fence = re.search(r"```(?:json)?\s*(.*?)```", t, flags=re.S)
-    lo = fence.start(1) if fence else 0
-    body = fence.group(1) if fence else t
-    s = body.strip(); lo += len(body) - len(body.lstrip())
-    try: json.loads(s); return lo, lo + len(s), s
-    except json.JSONDecodeError: pass
-    dec = json.JSONDecoder()
-    for i, ch in enumerate(s):
-        if ch in '{[':
-            try: _, end = dec.raw_decode(s[i:])
-            except json.JSONDecodeError: continue
-            return lo + i, lo + i + end, s[i:i+end]
-    raise SchemaError("no JSON object found in the output")
-
-def parse_output(text:str|dict, task:str|TaskDef)->tuple[BaseModel|None, str|None]:
-    "Parse and validate a completion for `task`: `(model, None)` or `(None, reason)`."
-    td = get_task(task) if isinstance(task, str) else task
-    try: obj = text if isinstance(text, dict) else extract_json(text)
-    except SchemaError as e: return None, str(e)
-    try: return td.validate(obj), None
-    except ValidationError as e:
-        errs = e.errors()
-        return None, "; ".join(f"{'.'.join(map(str, er['loc'])) or '(root)'}: {er['msg']}" for er in errs[:5]) + (f" (+{len(errs)-5} more)" if len(errs) > 5 else "")
-
 # %% ../../nbs/30_tasks.core.ipynb #33aa99a3
 class Item(BaseModel):
     "Base of output items: no unknown keys; spans ordered and non-negative."
@@ -378,6 +342,42 @@ class TaskDef:
         "A `TaskSpec` for this task with its default instruction."
         return TaskSpec(task=self.name, domain=self.domains[0], instruction=self.instruction, confidence=confidence, intent=intent)
     def __repr__(self): return f"{type(self).__name__}({self.name}: {', '.join(self.domains)}; kinds={', '.join(self.kinds)})"
+
+# %% ../../nbs/30_tasks.core.ipynb #67c3f68e
+def extract_json(text:str)->Any:
+    "The JSON value in `text`: `<think>` blocks and code fences stripped; the first balanced object or array."
+    return json.loads(json_span(text)[2]) if isinstance(text, str) else _not_text(text)
+
+def _not_text(v): raise SchemaError(f"expected text, got {type(v).__name__}")
+
+def json_span(text:str)->tuple[int, int, str]:
+    "`(start, end, json_text)`: where in `text` the JSON value `extract_json` reads lies (raises `SchemaError` when none)."
+    if not isinstance(text, str): _not_text(text)
+    t = re.sub(r"<think>.*?</think>", lambda m: ' ' * len(m.group()), text, flags=re.S)
+    t = re.sub(r"^.*</think>", lambda m: ' ' * len(m.group()), t, flags=re.S)  # generation began inside a think block
+    fence = re.search(r"```(?:json)?\s*(.*?)```", t, flags=re.S)
+    lo = fence.start(1) if fence else 0
+    body = fence.group(1) if fence else t
+    s = body.strip(); lo += len(body) - len(body.lstrip())
+    try: json.loads(s); return lo, lo + len(s), s
+    except json.JSONDecodeError: pass
+    dec = json.JSONDecoder()
+    for i, ch in enumerate(s):
+        if ch in '{[':
+            try: _, end = dec.raw_decode(s[i:])
+            except json.JSONDecodeError: continue
+            return lo + i, lo + i + end, s[i:i+end]
+    raise SchemaError("no JSON object found in the output")
+
+def parse_output(text:str|dict, task:str|TaskDef)->tuple[BaseModel|None, str|None]:
+    "Parse and validate a completion for `task`: `(model, None)` or `(None, reason)`."
+    td = get_task(task) if isinstance(task, str) else task
+    try: obj = text if isinstance(text, dict) else extract_json(text)
+    except SchemaError as e: return None, str(e)
+    try: return td.validate(obj), None
+    except ValidationError as e:
+        errs = e.errors()
+        return None, "; ".join(f"{'.'.join(map(str, er['loc'])) or '(root)'}: {er['msg']}" for er in errs[:5]) + (f" (+{len(errs)-5} more)" if len(errs) > 5 else "")
 
 # %% ../../nbs/30_tasks.core.ipynb #34d0c6ae
 def map_strings(obj:Any, fn:Callable[[str], str], skip:tuple[str, ...]=('evidence', 'about', 'screenshot', 'id'))->Any:
