@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .core import Registry, DataClawError, InputError, SchemaError, lazy_import
 from .schema import AnchorSet, Stream, TaskSpec
-from .tasks.core import TaskDef, get_task, parse_output, extract_json
+from .tasks.core import TaskDef, get_task, parse_output, extract_json, segments
 
 # %% auto #0
 __all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
@@ -110,9 +110,7 @@ def pick_frame_times(anchors:AnchorSet, # the stream's facts
                     )->list[float]:
     "Stream times of the frames a vision-language model should see: keyframes, else segment middles, else even spacing."
     times = [a.t0 for a in anchors.by_kind('keyframe')]
-    for kinds in (('segment',), ('phase',), ('page',), ('image',)):
-        if times: break
-        times = [(a.t0 + a.t1) / 2 for a in anchors.by_kind(*kinds)]
+    if not times: times = [(a.t0 + a.t1) / 2 for a in segments(anchors)]  # else the middle of each part
     if not times: times = list(np.linspace(0, anchors.duration_s, max_frames + 2)[1:-1])
     times = sorted({round(min(max(float(t), 0.0), anchors.duration_s), 3) for t in times})
     if len(times) > max_frames: times = [times[i] for i in np.linspace(0, len(times) - 1, max_frames).round().astype(int)]

@@ -575,8 +575,11 @@ def apply_constraints(output:dict, # a task output (all the template's candidate
     if c.focus is not None: keep = [i for i in keep if td.item_about(items[i], c.focus, anchors)]
     if c.ranking is not None:
         want = ranked_ids(td, [items[i] for i in keep], anchors, c.ranking, c.window.resolve(anchors.duration_s) if c.window else None)
-        keep = [i for i in keep if (p := primary_anchor(td, items[i], anchors)) is not None and p.id in want]
-        seen = set(); keep = [i for i in keep if not (primary_anchor(td, items[i], anchors).id in seen or seen.add(primary_anchor(td, items[i], anchors).id))]
+        firsts = {}  # the first item about each selected anchor
+        for i in keep:
+            p = primary_anchor(td, items[i], anchors)
+            if p is not None and p.id in want: firsts.setdefault(p.id, i)
+        keep = sorted(firsts.values())
     if c.count is not None and c.count.op in ('exactly', 'at_most'): keep = keep[:c.count.n]
     out = copy.deepcopy(output)
     out[td.list_field] = [output[td.list_field][i] for i in keep]
