@@ -113,7 +113,8 @@ class ExpertRegistry(Registry):
 anchor_experts = ExpertRegistry("anchor expert")
 
 # stream kind -> modules whose import registers its experts (missing modules are skipped)
-expert_modules = dict(video=['dataclaw0.anchors.video'], gui=['dataclaw0.anchors.gui'],
+expert_modules = dict(video=['dataclaw0.anchors.video', 'dataclaw0.anchors.speech', 'dataclaw0.anchors.content'],
+                      gui=['dataclaw0.anchors.gui'],
                       trajectory=['dataclaw0.anchors.trajectory'], images=['dataclaw0.anchors.images'])
 
 def load_expert_modules(kind:str|None=None, # only the modules for this stream kind; None for all
