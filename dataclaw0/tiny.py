@@ -10,8 +10,8 @@ from typing import Any, Iterable
 from .core import InputError, lazy_import
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'VL_FAMILIES', 'tiny_corpus', 'chat_template', 'make_tiny_tokenizer', 'make_tiny_text_model',
-           'make_tiny_vl_model']
+__all__ = ['SPECIAL_TOKENS', 'QWEN_SPLIT', 'VL_FAMILIES', 'tiny_corpus', 'chat_template', 'make_tiny_tokenizer',
+           'make_tiny_text_model', 'make_tiny_vl_model']
 
 # %% ../nbs/05_tiny.ipynb #6cedca72
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>",
@@ -73,6 +73,8 @@ def chat_template(family:str='qwen2_5_vl', # 'qwen3_vl' emits a bare video pad; 
             "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 # %% ../nbs/05_tiny.ipynb #35f1ea4e
+QWEN_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+
 def make_tiny_tokenizer(out_dir:str|Path|None=None, # where to save it (None: do not save)
                         texts:Iterable[str]|None=None, # extra training text, added to `tiny_corpus()`
                         vocab_size:int=1024, # target vocabulary size, special tokens included
@@ -83,7 +85,8 @@ def make_tiny_tokenizer(out_dir:str|Path|None=None, # where to save it (None: do
     if vocab_size < len(SPECIAL_TOKENS) + 256: raise InputError(f"vocab_size={vocab_size} is below the 256 bytes + special tokens",
                                                                 hint=f"use at least {len(SPECIAL_TOKENS) + 256}")
     tok = tk.Tokenizer(tk.models.BPE())
-    tok.pre_tokenizer = tk.pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.pre_tokenizer = tk.pre_tokenizers.Sequence([  # Qwen2's pre-tokenizer: one digit per piece, so numbers copy digit by digit
+        tk.pre_tokenizers.Split(tk.Regex(QWEN_SPLIT), behavior='isolated'), tk.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     tok.decoder = tk.decoders.ByteLevel()
     trainer = tk.trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), min_frequency=2,
                                      initial_alphabet=tk.pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
