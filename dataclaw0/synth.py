@@ -16,11 +16,11 @@ from .schema import AnchorSet, Stream, TaskSpec
 from .tasks.core import TaskDef, get_task, parse_output, extract_json, segments
 
 # %% auto #0
-__all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
-           'build_messages', 'pick_frame_times', 'frame_size', 'BackendError', 'Backend', 'TemplateBackend',
-           'Completion', 'model_config', 'load_hf', 'decoding_schema', 'schema_processor', 'HFBackend', 'OpenAIBackend',
-           'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize', 'ChatRequest', 'make_app',
-           'serve', 'serve_in_thread', 'synth_one']
+__all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'PROMPT_FILE', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
+           'build_messages', 'compact_anchors', 'prompt_options', 'pick_frame_times', 'frame_size', 'BackendError',
+           'Backend', 'TemplateBackend', 'Completion', 'model_config', 'load_hf', 'decoding_schema', 'schema_processor',
+           'HFBackend', 'OpenAIBackend', 'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize',
+           'ChatRequest', 'make_app', 'serve', 'serve_in_thread', 'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -79,18 +79,19 @@ def build_messages(spec:TaskSpec, # the task and its synthesis-ready instruction
                    frame_times:list[float]|None=None, # the stream time of each frame, shown next to it
                    max_anchors:int|None=300, # anchors to list at most (spread evenly over the stream)
                    frames_as:str='image_url', # 'image_url': parts with data URLs (models); 'image': `{"type": "image"}` placeholders (TRL); 'tag': `<image>` in plain text (LLaMA-Factory)
+                   schema:bool=True, # include the task's JSON Schema (a model fine-tuned without it may leave it out)
                   )->list[dict]:
     "The chat (OpenAI format) that asks a model for `spec.task`'s JSON from `anchors` (and `frames`): the one prompt builder."
     if frames_as not in FRAMES_AS: raise InputError(f"frames_as={frames_as!r}", hint=f"use one of {', '.join(FRAMES_AS)}")
     task = get_task(spec.task)
-    schema = json.dumps(compact_schema(task.json_schema()), separators=(',', ':'))
     lines = [f"Task: {task.name} (domain: {spec.domain})", f"Instruction: {spec.instruction}"]
     if spec.intent: lines.append(f"The user asked for: {spec.intent}")
     if (cons := spec.constraints.describe()): lines += ["Constraints (the output must meet each):"] + [f"- {c}" for c in cons]
-    lines += ["Output JSON Schema:", schema, "Anchors (id kind [time] values):", anchors.to_prompt(max_anchors=max_anchors)]
+    if schema: lines += ["Output JSON Schema:", json.dumps(compact_schema(task.json_schema()), separators=(',', ':'))]
+    lines += ["Anchors (id kind [time] values):", anchors.to_prompt(max_anchors=max_anchors)]
     n = 0 if frames is None else len(frames)
     if n: lines.append(f"The {n} frames above show the stream at the times given with them.")
-    lines.append("Answer with one JSON object that follows the schema.")
+    lines.append("Answer with one JSON object that follows the schema." if schema else f"Answer with one {task.name} JSON object.")
     text = "\n".join(lines)
     if not n: return [dict(role='system', content=SYSTEM_PROMPT), dict(role='user', content=text)]
     times = list(frame_times) if frame_times is not None else [None] * n
@@ -103,6 +104,33 @@ def build_messages(spec:TaskSpec, # the task and its synthesis-ready instruction
         if t is not None: parts.append(dict(type='text', text=f"Frame at {t:.2f} s:"))
         parts.append(dict(type='image') if frames_as == 'image' else dict(type='image_url', image_url=dict(url=to_data_url(img))))
     return [dict(role='system', content=SYSTEM_PROMPT), dict(role='user', content=parts + [dict(type='text', text=text)])]
+
+# %% ../nbs/32_synth.ipynb #f92dad76
+def compact_anchors(anchors:AnchorSet, # a stream's facts
+                    spec:TaskSpec, # the task they are for
+                    max_anchors:int|None, # keep at most this many; None keeps all
+                   )->AnchorSet:
+    "At most `max_anchors` of `anchors`: the task's salient ones first, then others spread evenly, in stream order."
+    if max_anchors is None or len(anchors.anchors) <= max_anchors: return anchors
+    ids = [a.id for a in get_task(spec.task).salient(anchors, spec)][:max_anchors]
+    rest = [a.id for a in anchors.anchors if a.id not in set(ids)]
+    room = max_anchors - len(ids)
+    if room > 0 and rest: ids += [rest[i] for i in sorted(set(np.linspace(0, len(rest) - 1, room).round().astype(int).tolist()))]
+    keep = set(ids)
+    return anchors.model_copy(update=dict(anchors=[a for a in anchors.anchors if a.id in keep]))
+
+PROMPT_FILE = 'dataclaw0_prompt.json'  # in a fine-tuned model's folder: the prompt options it was trained with
+
+def prompt_options(model_dir:str|Path|None, # a model folder
+                  )->dict:
+    "The prompt a model was fine-tuned on (`schema`, `max_anchors`: see `build_messages`, `compact_anchors`); {} for any other model."
+    path = Path(model_dir).expanduser()/PROMPT_FILE if model_dir is not None else None
+    if path is None or not path.is_file(): return {}
+    try: opts = json.loads(path.read_text())
+    except (OSError, ValueError) as e: raise InputError(f"unreadable prompt options: {e}", path, "delete the file or write valid JSON") from e
+    unknown = set(opts) - {'schema', 'max_anchors'}
+    if unknown: raise InputError(f"unknown prompt options {sorted(unknown)}", path, "use schema and max_anchors")
+    return opts
 
 # %% ../nbs/32_synth.ipynb #1678d8d7
 def pick_frame_times(anchors:AnchorSet, # the stream's facts
@@ -132,6 +160,7 @@ class Backend:
     "A synthesis backend: chat messages in, the model's text out."
     name:str = ''
     reads_frames:bool = False # whether prompts for it should carry frames
+    prompt_options:dict = {} # how to build its prompt (`build_messages` / `compact_anchors` options), for fine-tuned models
     def complete(self,
                  messages:list[dict], # OpenAI-format chat
                  anchors:AnchorSet|None=None, # the facts (the template backend reads them directly)
@@ -289,6 +318,7 @@ class HFBackend(Backend):
                 ):
         self.model_dir = Path(model).expanduser()
         self.reads_frames = 'vision_config' in model_config(self.model_dir)
+        self.prompt_options = prompt_options(self.model_dir)  # the prompt it was fine-tuned on, if it says
         self.max_new_tokens, self.do_sample, self.temperature, self.top_p, self.seed = max_new_tokens, do_sample, temperature, top_p, seed
         self.device, self.dtype, self.chat_template_kwargs = device, dtype, dict(chat_template_kwargs or {})
         self.constrained, self.max_string, self.max_items = constrained, max_string, max_items
@@ -591,7 +621,9 @@ def synthesize(anchors:AnchorSet, # the stream's facts
     if backend.reads_frames and stream is not None and stream.num_frames > 0 and max_frames > 0:
         times = pick_frame_times(anchors, max_frames)
         frames = stream.frames(times, frame_size(stream, frame_max_side))
-    messages = build_messages(spec, anchors, frames, times or None, max_anchors)
+    opts = backend.prompt_options  # a fine-tuned model gets the prompt it was trained on
+    shown = compact_anchors(anchors, spec, opts['max_anchors']) if opts.get('max_anchors') else anchors
+    messages = build_messages(spec, shown, frames, times or None, max_anchors, schema=opts.get('schema', True))
     res = SynthResult(task=task.name, stream=anchors.stream_id, backend=backend.name, frame_times=times, backend_info=backend.describe())
     for attempt in range(1, max_attempts + 1):
         text = backend.complete(messages, anchors=anchors, spec=spec)
