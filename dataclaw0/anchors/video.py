@@ -6,6 +6,7 @@
 from __future__ import annotations
 import logging, os, time
 from dataclasses import dataclass
+from typing import Callable
 import numpy as np
 from pydantic import Field
 from ..core import DecodeError, lazy_import
@@ -98,6 +99,7 @@ def analyse_video(uri:str, # path of the video file
                   thumb_width:int=160, # subsample the luma to about this width
                   hist_bins:int=32, # luma histogram bins
                   threads:str='AUTO', # PyAV `thread_type`: AUTO, FRAME, SLICE or NONE
+                  on_frame:Callable|None=None, # `on_frame(index, time_s, frame, thumb)` on every decoded frame (PyAV frame, read-only luma thumbnail)
                  )->VideoAnalysis:
     "Decode `uri` once (PyAV, luma plane only) and return its per-frame features."
     av, cv2 = lazy_import('av'), lazy_import('cv2')
@@ -149,6 +151,10 @@ def analyse_video(uri:str, # path of the video file
                 flagged = getattr(frame, 'is_corrupt', False)
                 for k, v in zip(_COLUMNS, (t, d, hd, mean[0, 0]/255, std[0, 0]/255, lap_std**2, mv, frame.key_frame, flagged)):
                     cols[k][i] = v
+                if on_frame is not None: # experts that need more than these features read the same decoded frames
+                    try: on_frame(i, float(t), frame, y)
+                    except (av.error.FFmpegError, ValueError) as e: # not a decoding error: never "decoding stopped"
+                        raise RuntimeError(f"{uri}: on_frame failed on frame {i}: {type(e).__name__}: {e}") from e
                 prev, prev_hist = y, h
                 if frame.duration: last_dur = frame.duration * tb
         except (av.error.FFmpegError, ValueError) as e:
@@ -174,10 +180,11 @@ def analyse_video(uri:str, # path of the video file
 
 def video_analysis(stream:Stream, # a video stream
                    thumb_width:int=160, # see `analyse_video`
+                   on_frame:Callable|None=None, # see `analyse_video`; called only when this call is the one that decodes
                   )->VideoAnalysis:
     "The `VideoAnalysis` of `stream`, computed once per `extract_anchors` call however many experts ask."
     key = ('video_analysis', ANALYSIS_VERSION, stream.id, thumb_width)
-    return shared_analysis(key, lambda: analyse_video(stream.uri, thumb_width=thumb_width))
+    return shared_analysis(key, lambda: analyse_video(stream.uri, thumb_width=thumb_width, on_frame=on_frame))
 
 # %% ../../nbs/21_anchors.video.ipynb #c884f5a2
 class ShotParams(AnchorExpert.Params):
