@@ -15,7 +15,7 @@ from .schema import AnchorSet, TaskSpec
 # %% auto #0
 __all__ = ['PICK_VARIANTS', 'PYTHON_DOC_DIR', 'DEBIAN_REFERENCE_DIR', 'BZIP2_DOC_DIR', 'GUI_SESSIONS', 'VIDEO_WINDOWS',
            'IMAGE_SEQUENCES', 'QUICK', 'INTENT_BANK', 'FUZZY_BANK', 'CORPUS_VERSION', 'SPLITS', 'PASS', 'clip_paths',
-           'cut_window', 'corpus_streams', 'stream_intents', 'compact_anchors', 'split_streams', 'corpus_rows',
+           'cut_window', 'corpus_streams', 'stream_intents', 'round_numbers', 'split_streams', 'corpus_rows',
            'corpus_card', 'example_chars', 'build_corpus']
 
 # %% ../nbs/50_corpus.ipynb #43eb27ff
@@ -213,19 +213,15 @@ def stream_intents(kind:str, # the stream kind
     return [(_fill(pool[i][0], duration, rng), pool[i][1]) for i in sorted(pick)]
 
 # %% ../nbs/50_corpus.ipynb #277effad
-def compact_anchors(anchors:AnchorSet, # a stream's facts
-                    spec:TaskSpec, # the task they are for
-                    max_anchors:int|None, # keep at most this many; None keeps all
-                   )->AnchorSet:
-    "At most `max_anchors` of `anchors`: the task's salient ones first, then others spread evenly, in stream order."
-    from dataclaw0.tasks.core import get_task
-    if max_anchors is None or len(anchors.anchors) <= max_anchors: return anchors
-    ids = [a.id for a in get_task(spec.task).salient(anchors, spec)][:max_anchors]
-    rest = [a.id for a in anchors.anchors if a.id not in set(ids)]
-    room = max_anchors - len(ids)
-    if room > 0 and rest: ids += [rest[i] for i in sorted(set(np.linspace(0, len(rest) - 1, room).round().astype(int).tolist()))]
-    keep = set(ids)
-    return anchors.model_copy(update=dict(anchors=[a for a in anchors.anchors if a.id in keep]))
+def round_numbers(obj:Any, # an output (JSON-like)
+                  digits:int|None=2, # decimals to keep; None keeps all
+                 )->Any:
+    "`obj` with every float rounded to `digits` decimals (ints, strings and bools unchanged)."
+    if digits is None: return obj
+    if isinstance(obj, float): return round(obj, digits)
+    if isinstance(obj, dict): return {k: round_numbers(v, digits) for k, v in obj.items()}
+    if isinstance(obj, list): return [round_numbers(v, digits) for v in obj]
+    return obj
 
 def split_streams(streams:dict[str, str], # stream id -> kind
                   val:float=0.15, # fraction of each kind's streams for validation
@@ -273,12 +269,14 @@ def corpus_rows(path:str|os.PathLike, # one stream
                 max_anchors:int|None=40, # anchors per prompt at most (see `compact_anchors`)
                 frames:bool=False, # add frames as `{"type": "image"}` parts and an `images` column
                 max_frames:int=4, # frames per prompt with `frames=True`
+                schema:bool=True, # the JSON Schema in the prompt (see `build_messages`)
+                digits:int|None=2, # the answer's numbers rounded to the prompt's precision (None: as the teacher wrote them)
                )->tuple[list[dict], dict]:
     "The verified examples of one stream, and its tally (intents, specs, kept, rejected with reasons, unresolved)."
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
     from dataclaw0.intent import resolve_intent, NoFittingTask
-    from dataclaw0.synth import build_messages, synthesize, get_backend
+    from dataclaw0.synth import build_messages, synthesize, get_backend, compact_anchors
     from dataclaw0.verify import score_output
     out_dir, backend = Path(out_dir), get_backend(teacher)
     stream = open_stream(path); anchors = extract_anchors(stream)
@@ -295,14 +293,15 @@ def corpus_rows(path:str|os.PathLike, # one stream
             facts = compact_anchors(anchors, spec, max_anchors)
             res = synthesize(facts, spec, backend, stream=stream, max_anchors=None)
             if not res.ok: tally['rejected']['invalid'] += 1; continue
-            scores = score_output(res.output, spec.task, facts, spec=spec)['scores']
+            output = round_numbers(res.output, digits)
+            scores = score_output(output, spec.task, facts, spec=spec)['scores']
             low = [k for k, v in PASS.items() if scores.get(k, v) < v]
             if low: tally['rejected'][','.join(low)] += 1; continue
             images, times = _frame_files(stream, facts, out_dir, max_frames) if frames else ([], [])
-            messages = build_messages(spec, facts, images or None, times or None, max_anchors=None, frames_as='image')
+            messages = build_messages(spec, facts, images or None, times or None, max_anchors=None, frames_as='image', schema=schema)
             if frames:  # one content type per column: every message's content a list of parts
                 messages = [dict(m, content=[dict(type='text', text=m['content'])] if isinstance(m['content'], str) else m['content']) for m in messages]
-            answer = json.dumps(res.output, separators=(',', ':'), ensure_ascii=False)
+            answer = json.dumps(output, separators=(',', ':'), ensure_ascii=False)
             key = (json.dumps(messages), answer)
             if key in seen: tally['duplicates'] += 1; continue
             seen.add(key)
@@ -373,6 +372,8 @@ def build_corpus(paths:list[str|os.PathLike], # the streams (e.g. `corpus_stream
                  max_anchors:int|None=40, # anchors per prompt at most
                  frames:bool=False, # add frames (`{"type": "image"}` parts and an `images` column)
                  max_frames:int=4, # frames per prompt with `frames=True`
+                 schema:bool=True, # the JSON Schema in each prompt (False: the short prompt for fine-tuned models)
+                 digits:int|None=2, # the answers' numbers at the prompt's precision (None: as the teacher wrote them)
                  overwrite:bool=False, # replace an existing corpus in `out_dir`
                  progress:bool=True, # show a progress bar
                 ):
@@ -393,7 +394,7 @@ def build_corpus(paths:list[str|os.PathLike], # the streams (e.g. `corpus_stream
     rows, tallies = {s: [] for s in ('train', 'val', 'test')}, {}
     bar = lazy_import('tqdm.auto', package='tqdm').tqdm(opened, desc='corpus', disable=not progress, unit='stream')
     for p, sid, kind in bar:
-        r, tally = corpus_rows(p, split_of[sid], out_dir, teacher, intents_per_stream, seed, max_anchors, frames, max_frames)
+        r, tally = corpus_rows(p, split_of[sid], out_dir, teacher, intents_per_stream, seed, max_anchors, frames, max_frames, schema, digits)
         rows[split_of[sid]] += r; tallies[sid] = tally
     rows = {s: r for s, r in rows.items() if r}
     dd = datasets.DatasetDict({s: datasets.Dataset.from_list(r) for s, r in rows.items()})
@@ -411,7 +412,8 @@ def build_corpus(paths:list[str|os.PathLike], # the streams (e.g. `corpus_stream
                     lengths={t: _percentiles(v) for t, v in sorted(lengths.items())}, rejected=dict(rejected),
                     params=dict(teacher=teacher if isinstance(teacher, str) else getattr(teacher, 'name', str(teacher)),
                                 intents_per_stream=intents_per_stream, seed=seed, val=val, test=test, max_anchors=max_anchors,
-                                frames=frames, max_frames=max_frames),
+                                frames=frames, max_frames=max_frames, digits=digits,
+                                prompt=dict(schema=schema, max_anchors=max_anchors)),  # what `prompt_options` reads back
                     streams={sid: dict(t, rejected=t['rejected']) for sid, t in tallies.items()}, elapsed_s=round(time.perf_counter() - t0, 1))
     write_json_atomic(out_dir/'corpus.json', manifest)
     write_text_atomic(out_dir/'README.md', corpus_card(manifest))
