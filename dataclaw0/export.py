@@ -7,54 +7,54 @@ from __future__ import annotations
 import json, os, warnings
 from pathlib import Path
 from typing import Literal
-from .core import InputError, lazy_import, write_json_atomic, write_text_atomic
+from .core import InputError, SchemaError, lazy_import
 from .schema import Sample, AnchorSet, TaskSpec
+from .pipeline import RunDir, UsageError, run_write_error
 
 # %% auto #0
 __all__ = ['EXPORTERS', 'load_samples', 'sample_prompt', 'sample_messages', 'export_chat', 'export_llamafactory', 'export_hf',
-           'export']
+           'export', 'load_export']
 
 # %% ../nbs/41_export.ipynb #464d6c3d
-def load_samples(out_dir:str|os.PathLike, # a tailoring output folder
+def load_samples(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
                  which:Literal['samples', 'rejected']='samples', # accepted or rejected samples
                 )->list[Sample]:
-    "The samples of a tailoring run."
-    f = Path(out_dir)/f"{which}.jsonl"
-    if not f.is_file(): raise InputError(f"no {which}.jsonl here", out_dir, "is this a `dataclaw0 tailor` output folder?")
-    rows = [json.loads(l) for l in f.read_text().splitlines() if l.strip()]
-    return [Sample.model_validate({k: v for k, v in r.items() if k not in ('reasons', 'raw')}) for r in rows]
+    "The samples of a tailoring run (read through `RunDir`)."
+    return _run(out_dir).samples(which)
+
+def _run(out_dir)->RunDir: return out_dir if isinstance(out_dir, RunDir) else RunDir(out_dir)
 
 def sample_prompt(sample:Sample, # one accepted sample
-                  out_dir:str|os.PathLike, # its output folder (anchors and frames are read from it)
+                  out_dir:str|os.PathLike|RunDir, # its output folder (anchors and frames are read from it)
                   images:bool=True, # show the prompt's frames (`prompt_media`)
                   frames_as:str='image', # 'image': `{"type": "image"}` parts (TRL); 'tag': `<image>` in plain text (LLaMA-Factory)
                  )->tuple[list[dict], list[str]]:
-    "The (system, user) prompt `build_messages` makes for `sample` from its anchors and `prompt_media`, and those frames' absolute paths."
+    "The (system, user) prompt `build_messages` makes for `sample` from its anchors and `prompt_media`, and those frames' checked absolute paths."
     from dataclaw0.synth import build_messages
-    out_dir = Path(out_dir)
-    anchors = AnchorSet.load(out_dir/'anchors'/f"{sample.stream}.json")
+    run = _run(out_dir)
+    anchors = run.anchors(sample.stream)
     spec = TaskSpec(task=sample.task, domain=sample.provenance.get('domain', 'general'), instruction=sample.instruction,
                     intent=sample.intent)
     frames = sample.prompt_media if images else []
-    paths = [str((out_dir/m.path).resolve()) for m in frames]
+    paths = [str(run.media(m.path, f"sample {sample.id}").resolve()) for m in frames]  # inside the run folder, present
     return build_messages(spec, anchors, paths or None, [m.t for m in frames] or None, frames_as=frames_as), paths
 
 def _parts(content:str|list)->list[dict]: return [dict(type='text', text=content)] if isinstance(content, str) else content
 
 def sample_messages(sample:Sample, # one accepted sample
-                    out_dir:str|os.PathLike, # its output folder (anchors and frames are read from it)
+                    out_dir:str|os.PathLike|RunDir, # its output folder (anchors and frames are read from it)
                     images:bool=True, # include the prompt's frames as images
                    )->tuple[list[dict], list[str]]:
-    "Chat messages (system, user, assistant) with structured content parts, and the absolute image paths."
+    "Chat messages (system, user, assistant) with structured content parts, and the checked absolute image paths."
     (system, user), paths = sample_prompt(sample, out_dir, images)
     answer = json.dumps(sample.output, ensure_ascii=False)
     return ([dict(role='system', content=_parts(system['content'])), dict(role='user', content=_parts(user['content'])),
              dict(role='assistant', content=[dict(type='text', text=answer)])], paths)
 
-def _samples(out_dir:Path, images:bool)->list[Sample]:
-    samples = load_samples(out_dir)
+def _samples(run:RunDir, images:bool)->list[Sample]:
+    samples = run.samples()
     if images and samples and not any(s.prompt_media for s in samples):
-        warnings.warn(f"{out_dir}: no sample has prompt frames (a run from before `prompt_media`); the prompts are text-only. "
+        warnings.warn(f"{run.root}: no sample has prompt frames (a run from before `prompt_media`); the prompts are text-only. "
                       "Tailor the streams again for frames.")
     return samples
 
@@ -62,54 +62,66 @@ def _flat(messages:list[dict])->list[dict]:
     "Messages with plain string content (text-only models)."
     return [dict(role=m['role'], content="".join(p.get('text', '') for p in m['content'] if p['type'] == 'text')) for m in messages]
 
+def _relative(paths:list[str], dest_dir:Path)->list[str]:
+    "Image paths as an export writes them: relative to the export file's folder (POSIX), so the run folder can move."
+    return [Path(os.path.relpath(p, dest_dir.resolve())).as_posix() for p in paths]
+
+def _dest(run:RunDir, dest, default:str)->Path:
+    d = Path(dest) if dest else run.root/default
+    return d
+
 # %% ../nbs/41_export.ipynb #042ff210
-def export_chat(out_dir:str|os.PathLike, # a tailoring output folder
+def export_chat(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
                 dest:str|os.PathLike|None=None, # default: `out_dir/chat.jsonl`
                 images:bool=True, # keep images (vision models); False writes plain-text messages
                )->Path:
-    "Write a `messages` (+ `images`) JSONL dataset for TRL's SFTTrainer."
-    out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'chat.jsonl'
+    "Write a `messages` (+ `images`, relative to the file) JSONL dataset for TRL's SFTTrainer."
+    run = _run(out_dir); dest = _dest(run, dest, 'chat.jsonl')
     rows = []
-    for s in _samples(out_dir, images):
-        msgs, paths = sample_messages(s, out_dir, images)
-        rows.append(dict(id=s.id, task=s.task, messages=msgs if images else _flat(msgs), images=paths))
-    return write_text_atomic(dest, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    for s in _samples(run, images):
+        msgs, paths = sample_messages(s, run, images)
+        rows.append(dict(id=s.id, task=s.task, messages=msgs if images else _flat(msgs), images=_relative(paths, dest.parent)))
+    return _write(run, dest, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
-def export_llamafactory(out_dir:str|os.PathLike, # a tailoring output folder
+def _write(run:RunDir, dest:Path, text:str)->Path:
+    "Write an export file atomically: through the run inside its folder, beside it otherwise."
+    if dest.absolute().is_relative_to(run.root.absolute()): return run.write_text(dest, text)
+    return RunDir(dest.parent).write_text(dest, text)
+
+def export_llamafactory(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
                         dest:str|os.PathLike|None=None, # default: `out_dir/llamafactory/`
                         name:str='dataclaw0', # dataset name in dataset_info.json
                        )->Path:
-    "Write LLaMA-Factory's ShareGPT layout: `data.json` with `<image>` tags and `dataset_info.json`."
-    out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'llamafactory'
-    dest.mkdir(parents=True, exist_ok=True)
+    "Write LLaMA-Factory's ShareGPT layout: `data.json` with `<image>` tags (paths relative to the folder, LLaMA-Factory's `media_dir` default) and `dataset_info.json`."
+    run = _run(out_dir); dest = _dest(run, dest, 'llamafactory')
     rows = []
-    for s in _samples(out_dir, True):
-        (system, user), paths = sample_prompt(s, out_dir, frames_as='tag')
+    for s in _samples(run, True):
+        (system, user), paths = sample_prompt(s, run, frames_as='tag')
         rows.append(dict(messages=[dict(role='user', content=user['content']),
                                    dict(role='assistant', content=json.dumps(s.output, ensure_ascii=False))],
-                         system=system['content'], images=paths))
-    write_json_atomic(dest/'data.json', rows, indent=1)
-    write_json_atomic(dest/'dataset_info.json', {name: dict(
+                         system=system['content'], images=_relative(paths, dest)))
+    _write(run, dest/'data.json', json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    _write(run, dest/'dataset_info.json', json.dumps({name: dict(
         file_name='data.json', formatting='sharegpt',
         columns=dict(messages='messages', system='system', images='images'),
-        tags=dict(role_tag='role', content_tag='content', user_tag='user', assistant_tag='assistant'))})
+        tags=dict(role_tag='role', content_tag='content', user_tag='user', assistant_tag='assistant'))}, indent=1, sort_keys=True) + "\n")
     return dest
 
-def export_hf(out_dir:str|os.PathLike, # a tailoring output folder
+def export_hf(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
               dest:str|os.PathLike|None=None, # default: `out_dir/hf/`
              ):
-    "Save the samples as a Hugging Face dataset (chat `messages` + their `images`, the answer's frames as `media`); returns it."
+    "Save the samples as a Hugging Face dataset (chat `messages` + their `images`, the answer's frames as `media`, image bytes embedded); returns it."
     datasets = lazy_import('datasets', extra='train')
-    out_dir = Path(out_dir); dest = Path(dest) if dest else out_dir/'hf'
+    run = _run(out_dir); dest = _dest(run, dest, 'hf')
     rows = []
-    for s in _samples(out_dir, True):
-        msgs, paths = sample_messages(s, out_dir)
+    for s in _samples(run, True):
+        msgs, paths = sample_messages(s, run)
         rows.append(dict(id=s.id, stream=s.stream, stream_uri=s.stream_uri, task=s.task, domain=s.provenance.get('domain', ''),
                          intent=s.intent, instruction=s.instruction, output=json.dumps(s.output, ensure_ascii=False),
                          messages=[dict(role=m['role'], content=[dict(type=p['type'], text=p.get('text')) for p in m['content']])
                                    for m in msgs],
                          images=paths, frame_times=[m.t for m in s.prompt_media],
-                         media=[str((out_dir/m.path).resolve()) for m in s.media], media_times=[m.t for m in s.media],
+                         media=[str(run.media(m.path, f"sample {s.id}").resolve()) for m in s.media], media_times=[m.t for m in s.media],
                          anchors=s.anchors, format=s.scores.get('format', 0.0), grounding=s.scores.get('grounding', 0.0),
                          coverage=s.scores.get('coverage', 0.0), efficiency=s.scores.get('efficiency', 0.0), backend=s.backend))
     features = datasets.Features(dict(
@@ -122,15 +134,38 @@ def export_hf(out_dir:str|os.PathLike, # a tailoring output folder
         anchors=datasets.Sequence(datasets.Value('string')), format=datasets.Value('float64'),
         grounding=datasets.Value('float64'), coverage=datasets.Value('float64'), efficiency=datasets.Value('float64'), backend=datasets.Value('string')))
     ds = datasets.Dataset.from_list(rows, features=features)
-    ds.save_to_disk(str(dest))
+    try: ds.save_to_disk(str(dest))  # embeds the image bytes (only their file names stay): the dataset is self-contained
+    except OSError as e: raise run_write_error(e, dest) from e
     return ds
 
 EXPORTERS = dict(chat=export_chat, llamafactory=export_llamafactory, hf=export_hf)
 
-def export(out_dir:str|os.PathLike, # a tailoring output folder
+def export(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
            format:str='chat', # chat, llamafactory or hf
            dest:str|os.PathLike|None=None, # where to write (each format has a default inside `out_dir`)
            **kw):
     "Export a tailoring run in `format`."
-    if format not in EXPORTERS: raise InputError(f"unknown export format {format!r}", hint=f"use one of {', '.join(EXPORTERS)}")
+    if format not in EXPORTERS: raise UsageError(f"unknown export format {format!r}", hint=f"use one of {', '.join(EXPORTERS)}")
     return EXPORTERS[format](out_dir, dest, **kw)
+
+def load_export(path:str|os.PathLike, # a `chat` export (.jsonl) or a `llamafactory` export (its folder or data.json)
+                decode:bool=True, # load `images` as `datasets.Image` features (False: absolute path strings)
+               ):
+    "An export as a `datasets.Dataset`, its image paths (relative to the file) resolved and checked, wherever the run folder was moved."
+    datasets = lazy_import('datasets', extra='train')
+    p = Path(path); p = p/'data.json' if p.is_dir() else p
+    if not p.is_file(): raise InputError("no export here", path, "pass chat.jsonl or the llamafactory folder `dataclaw0 export` wrote")
+    text = p.read_text(encoding='utf-8')
+    try: rows = json.loads(text) if p.suffix == '.json' else [json.loads(l) for l in text.splitlines() if l.strip()]
+    except json.JSONDecodeError as e: raise SchemaError(f"not JSON ({e.msg})", p) from None
+    base = p.parent.resolve()
+    for i, r in enumerate(rows):
+        imgs = []
+        for rel in r.get('images') or []:
+            if not isinstance(rel, str) or os.path.isabs(rel): raise SchemaError(f"row {i}: image path {rel!r} is not relative", p)
+            q = (base/rel).resolve()
+            if not q.is_file(): raise InputError(f"row {i}: image {rel!r} is missing", p, "keep the export beside its run folder when moving them")
+            imgs.append(str(q))
+        r['images'] = imgs
+    ds = datasets.Dataset.from_list(rows)
+    return ds.cast_column('images', datasets.Sequence(datasets.Image())) if decode and len(ds) else ds

@@ -4,19 +4,22 @@
 
 # %% ../nbs/40_pipeline.ipynb #e1c93cb0
 from __future__ import annotations
-import fnmatch, json, os, platform, shutil, sys, time, traceback
+import contextlib, difflib, errno, fnmatch, json, os, platform, re, shutil, sys, threading, time, traceback
 from concurrent.futures import ProcessPoolExecutor, FIRST_COMPLETED, wait
-from pathlib import Path
-from typing import Any, Literal
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Callable, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 import dataclaw0
-from .core import DataClawError, InputError, SchemaError, hash_json, write_json_atomic, write_text_atomic, lazy_import
+from .core import DataClawError, InputError, SchemaError, hash_json, hash_path, lazy_import
 from .schema import Sample, MediaRef, TaskSpec, AnchorSet, Stream
 
 # %% auto #0
-__all__ = ['executors', 'OUTPUT_FILES', 'FramesConfig', 'Recipe', 'load_recipe', 'write_frames', 'anchor_stage', 'synth_stage',
-           'process_stream', 'make_backend', 'run_local', 'run_ray', 'part_key', 'assemble', 'tailor']
+__all__ = ['executors', 'OUTPUT_FILES', 'FramesConfig', 'Recipe', 'load_recipe', 'RunBusyError', 'RunConflictError',
+           'RunWriteError', 'UsageError', 'run_write_error', 'RunDir', 'redact', 'redact_config', 'write_frames',
+           'anchor_stage', 'synth_stage', 'process_stream', 'make_backend', 'run_local', 'run_ray', 'part_key',
+           'find_duplicates', 'plan_inputs', 'errors_by_kind', 'tailor']
 
 # %% ../nbs/40_pipeline.ipynb #6e1e4471
 class FramesConfig(BaseModel):
@@ -92,28 +95,303 @@ def load_recipe(recipe:str|os.PathLike|dict|Recipe|None=None, # a YAML file, a d
         r.inputs = [str((src.parent/p)) if not Path(p).is_absolute() else p for p in r.inputs]
     return r
 
+# %% ../nbs/40_pipeline.ipynb #e1a69c10
+class RunBusyError(DataClawError):
+    "Another run is writing into the run folder."
+class RunConflictError(DataClawError):
+    "The run folder holds another run: a different recipe or inputs, or output without `run.json`."
+class RunWriteError(DataClawError):
+    "The run folder cannot be written (disk full, read-only, a file too large): the run stops; what is finished stays."
+class UsageError(InputError):
+    "The run was asked for wrongly: an unknown task or backend, a missing input, nothing to tailor."
+
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+_WHY = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
+        errno.EROFS: "the file system is read-only", errno.EFBIG: "a file grew past the size limit"}
+
+def run_write_error(e:OSError, # the OS error
+                    path:str|os.PathLike, # the file that could not be written
+                   )->RunWriteError:
+    "The `RunWriteError` for an OS error met while writing `path` (its message names the cause, its hint says how to resume)."
+    why = _WHY.get(e.errno) or f"{e.strerror or type(e).__name__}"
+    return RunWriteError(f"cannot write the run folder: {why}", path,
+                         "free space or fix the cause, then run the same command again: finished streams are kept and the run resumes")
+
+def _is_disk_error(e:BaseException)->bool: return isinstance(e, RunWriteError) or (isinstance(e, OSError) and e.errno in _DISK_ERRNOS)
+
+_SAFE_NAME = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}')
+
+def _differences(old:Any, new:Any, key:str='')->list[str]:
+    "What differs between two fingerprints, as `key: old -> new` lines."
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [d for k in sorted(set(old) | set(new)) for d in _differences(old.get(k), new.get(k), f"{key}.{k}" if key else k)]
+    short = lambda v: (s if len(s := json.dumps(v, ensure_ascii=False)) <= 60 else s[:57] + '...')
+    return [] if old == new else [f"{key}: {short(old)} -> {short(new)}"]
+
+class RunDir:
+    "A tailoring run's folder: its layout, its lock, its recipe fingerprint, atomic writes and reading back."
+    OUTPUT_FILES = ('samples', 'rejected', 'errors') # the three JSONL files, rebuilt from the parts
+    RUN_FILE, MANIFEST, LOCK, PARTS, ANCHORS, FRAMES = 'run.json', 'manifest.json', '.lock', '.parts', 'anchors', 'frames'
+    EXPORTS = ('chat.jsonl', 'llamafactory', 'hf') # what `export` writes by default; cleared with the run
+
+    def __init__(self, root:str|os.PathLike): # the output folder
+        self.root = Path(root)
+    def __repr__(self): return f"RunDir({str(self.root)!r})"
+
+    # -- layout
+    def jsonl(self, which:str)->Path:
+        "The path of `samples`, `rejected` or `errors` `.jsonl`."
+        if which not in self.OUTPUT_FILES: raise InputError(f"unknown run file {which!r}", hint=f"use one of {', '.join(self.OUTPUT_FILES)}")
+        return self.root/f"{which}.jsonl"
+    def part_path(self, key:str)->Path: return self.root/self.PARTS/f"{self._name(key, 'part key')}.json"
+    def anchors_path(self, stream_id:str)->Path: return self.root/self.ANCHORS/f"{self._name(stream_id, 'stream id')}.json"
+    def frame_rel(self, stream_id:str, t:float)->str:
+        "The relative path of the frame of `stream_id` at time `t` (as written in samples)."
+        return f"{self.FRAMES}/{self._name(stream_id, 'stream id')}/{t:09.3f}.jpg"
+    def _name(self, s:Any, what:str)->str:
+        if not isinstance(s, str) or not _SAFE_NAME.fullmatch(s):
+            raise SchemaError(f"{what} {s!r} is not a plain name", self.root, "was a run file edited by hand?")
+        return s
+    def owned(self)->list[Path]:
+        "The entries of the run layout present in the folder (the lock excluded)."
+        names = (*(f"{k}.jsonl" for k in self.OUTPUT_FILES), self.MANIFEST, self.RUN_FILE, self.PARTS, self.ANCHORS, self.FRAMES, *self.EXPORTS)
+        return [self.root/n for n in names if (self.root/n).exists() or (self.root/n).is_symlink()]
+    def is_run(self)->bool:
+        "Whether the folder holds a run (its `run.json`, or `samples.jsonl` from an older dataclaw0)."
+        return (self.root/self.RUN_FILE).is_file() or (self.root/'samples.jsonl').is_file()
+
+    # -- the lock
+    @contextlib.contextmanager
+    def lock(self):
+        "Hold the folder's exclusive lock for the block; another holder makes it raise `RunBusyError` at once."
+        fcntl = lazy_import('fcntl')
+        path = self.root/self.LOCK
+        try: self.root.mkdir(parents=True, exist_ok=True); fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e: raise run_write_error(e, path) from e
+        try:
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors='replace').strip()
+                raise RunBusyError(f"another run is writing into this folder{f' (process {holder})' if holder else ''}", self.root,
+                                   "wait for it to finish, or tailor into another folder") from None
+            os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try: yield self
+            finally: os.ftruncate(fd, 0)
+        finally: os.close(fd)  # closing the descriptor releases the lock
+
+    # -- the fingerprint
+    @staticmethod
+    def fingerprint(recipe:Recipe)->dict:
+        "What makes a run this run: the settings that change results, and the inputs (absolute)."
+        return dict(settings=redact_config(recipe.result_key()), inputs=[str(Path(i).absolute()) for i in recipe.inputs])
+
+    def run_info(self)->dict|None:
+        "The folder's `run.json` (None when it has none)."
+        f = self.root/self.RUN_FILE
+        if not f.is_file(): return None
+        try: return json.loads(f.read_text(encoding='utf-8'))
+        except (OSError, ValueError) as e: raise SchemaError(f"unreadable run.json ({type(e).__name__})", f, "pass --overwrite to start this run again") from None
+
+    def claim(self,
+              recipe:Recipe, # the run about to start
+              overwrite:bool=False, # replace another run found in the folder
+             )->str:
+        "Make the folder `recipe`'s run (call it holding the lock): 'new', 'resume' or 'overwritten'; `RunConflictError` for another run."
+        fp = self.fingerprint(recipe); h = hash_json(fp)
+        info = self.run_info()
+        if info is not None and info.get('fingerprint') == h: state = 'resume'
+        else:
+            present = self.owned()
+            if present and not overwrite:
+                if info is None:
+                    raise RunConflictError(f"holds {', '.join(sorted(p.name for p in present))} but no run.json (output of an older dataclaw0?)",
+                                           self.root, "tailor into another folder, or pass --overwrite to replace it")
+                diff = _differences(info.get('recipe', {}), fp)
+                raise RunConflictError(f"holds another run ({'; '.join(diff[:4]) or 'another recipe'})", self.root,
+                                       "tailor into another folder, rerun with the same recipe to resume, or pass --overwrite to replace that run")
+            if present: self.clear()
+            state = 'overwritten' if present else 'new'
+            self.write_json(self.root/self.RUN_FILE, dict(fingerprint=h, recipe=fp, dataclaw0=dataclaw0.__version__))
+        self.clean_temps()
+        return state
+
+    def clear(self)->None:
+        "Remove the run (every layout entry and the default exports); other files in the folder are left alone."
+        for p in self.owned():
+            try: shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            except OSError as e: raise run_write_error(e, p) from e
+
+    def clean_temps(self)->int:
+        "Remove the temporary files of writes that did not finish (a killed or failed run); returns how many."
+        n = 0
+        for d in (self.root, self.root/self.PARTS, self.root/self.ANCHORS, *((self.root/self.FRAMES).glob('*'))):
+            if not d.is_dir(): continue
+            for p in d.glob('.*.tmp'):
+                with contextlib.suppress(OSError): p.unlink(); n += 1
+        return n
+
+    # -- writing
+    def write_with(self,
+                   path:str|os.PathLike, # the file to write, inside the folder
+                   write:Callable[[Path], Any], # writes the content to the temporary path it is given
+                  )->Path:
+        "Write `path` atomically: `write(tmp)`, then rename; the temporary file goes on any error; OS errors raise `RunWriteError`."
+        path = Path(path)
+        if not path.absolute().is_relative_to(self.root.absolute()): raise SchemaError("refusing to write outside the run folder", path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(tmp); os.replace(tmp, path)
+        except BaseException as e:
+            with contextlib.suppress(OSError): tmp.unlink()
+            if isinstance(e, OSError): raise run_write_error(e, path) from e
+            raise
+        return path
+    def write_text(self, path:str|os.PathLike, text:str)->Path:
+        "Write UTF-8 text atomically."
+        return self.write_with(path, lambda tmp: tmp.write_bytes(text.encode('utf-8')))
+    def write_json(self, path:str|os.PathLike, obj:Any, indent:int|None=1)->Path:
+        "Write JSON (sorted keys) atomically."
+        return self.write_text(path, json.dumps(obj, indent=indent, sort_keys=True, default=str) + "\n")
+    def write_part(self, key:str, part:dict)->Path:
+        "Record one finished stream (its samples, rejected samples and errors)."
+        return self.write_json(self.part_path(key), part, indent=None)
+    def write_anchors(self, anchors:AnchorSet)->Path:
+        "Write a stream's `AnchorSet`."
+        return self.write_text(self.anchors_path(anchors.stream_id), anchors.to_json())
+
+    def assemble(self, keys:list[str])->dict[str, int]:
+        "Rebuild samples/rejected/errors.jsonl from the finished parts of `keys`, in that order; returns line counts."
+        rows = {k: [] for k in self.OUTPUT_FILES}
+        for key in keys:
+            if (part := self.read_part(key)) is None: continue
+            for k in self.OUTPUT_FILES: rows[k] += part[k]
+        for k in self.OUTPUT_FILES: self.write_text(self.jsonl(k), "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows[k]))
+        return {k: len(v) for k, v in rows.items()}
+
+    def trim_jsonl(self)->None:
+        "Cut each JSONL file back to its last complete line (after a write failed half-way; needs no free space)."
+        for k in self.OUTPUT_FILES:
+            f = self.jsonl(k)
+            with contextlib.suppress(OSError):
+                data = f.read_bytes()
+                if data and not data.endswith(b"\n"): os.truncate(f, data.rfind(b"\n") + 1)
+
+    def prune(self, keys:list[str])->dict[str, int]:
+        "After a finished run: remove parts of other keys, anchors of streams no part has, frames no row references."
+        keep = {self.part_path(k).name for k in keys}
+        parts = [self.read_part(k) for k in keys]
+        streams = {p['stream'] for p in parts if p and p.get('stream')}
+        refs = {m['path'] for k in ('samples', 'rejected') for r in self.rows(k) for m in r.get('media', []) + r.get('prompt_media', [])}
+        gone = dict(parts=0, anchors=0, frames=0)
+        for p in (self.root/self.PARTS).glob('*.json'):
+            if p.name not in keep: p.unlink(); gone['parts'] += 1
+        for p in (self.root/self.ANCHORS).glob('*.json'):
+            if p.stem not in streams: p.unlink(); gone['anchors'] += 1
+        for d in (self.root/self.FRAMES).glob('*'):
+            for p in d.glob('*.jpg'):
+                if p.relative_to(self.root).as_posix() not in refs: p.unlink(); gone['frames'] += 1
+            if d.is_dir() and not any(d.iterdir()): d.rmdir()
+        return gone
+
+    # -- reading back
+    def read_part(self, key:str)->dict|None:
+        "The recorded part of `key` (None when that stream is not finished)."
+        f = self.part_path(key)
+        if not f.is_file(): return None
+        return json.loads(f.read_text(encoding='utf-8'))
+
+    def manifest(self)->dict:
+        "The run's `manifest.json` ({} before the first run finished)."
+        f = self.root/self.MANIFEST
+        return json.loads(f.read_text(encoding='utf-8')) if f.is_file() else {}
+
+    def rows(self, which:str='samples')->list[dict]:
+        "The rows of `samples`, `rejected` or `errors` `.jsonl` as dicts; a line that is not JSON raises `SchemaError` naming it."
+        f = self.jsonl(which)
+        if not f.is_file():
+            if which == 'samples': raise InputError("no samples.jsonl here", self.root, "pass the folder `dataclaw0 tailor` wrote (its --out)")
+            return []
+        rows = []
+        for n, line in enumerate(f.read_text(encoding='utf-8', errors='strict').splitlines(), 1):
+            if not line.strip(): continue
+            try: rows.append(json.loads(line))
+            except json.JSONDecodeError as e: raise SchemaError(f"not JSON ({e.msg})", f"{f}:{n}", "was it edited by hand? rerun `tailor`") from None
+        return rows
+
+    def samples(self, which:str='samples')->list[Sample]:
+        "The accepted (or rejected) samples as `Sample`s."
+        out = []
+        for n, r in enumerate(self.rows(which), 1):
+            try: out.append(Sample.model_validate({k: v for k, v in r.items() if k not in ('reasons', 'raw')}))
+            except ValidationError as e: raise SchemaError(f"not a valid Sample: {str(e).splitlines()[0]}", f"{self.jsonl(which)}:{n}") from None
+        return out
+
+    def anchors(self, stream_id:str)->AnchorSet:
+        "The `AnchorSet` of a stream of this run."
+        f = self.anchors_path(stream_id)
+        if not f.is_file(): raise InputError(f"no anchors for stream {stream_id}", self.root, "is the run complete? rerun `tailor` into it")
+        return AnchorSet.load(f)
+
+    def media(self,
+              rel:str, # a media path from a sample, relative to the folder
+              where:str='', # what names it (a sample), for the message
+             )->Path:
+        "The file a sample's media path names, checked: inside the folder (links resolved) and present."
+        bad = (not isinstance(rel, str) or not rel or PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute()
+               or PureWindowsPath(rel).drive or '..' in PurePosixPath(rel.replace('\\', '/')).parts)
+        if bad or not (self.root/rel).resolve().is_relative_to(self.root.resolve()):
+            raise SchemaError(f"media path {rel!r} is outside the run folder", where or self.root,
+                              "media paths are relative to the run folder; was samples.jsonl edited? rerun `tailor`")
+        p = self.root/rel
+        if not p.is_file(): raise InputError(f"media file {rel!r} is missing", where or self.root, "is the run folder complete? rerun `tailor` into it")
+        return p
+
+# %% ../nbs/40_pipeline.ipynb #fabb160c
+_SECRET_ENV = re.compile(r'(API_?KEY|TOKEN|SECRET|PASSWORD)', re.I)
+_SECRET_PATTERNS = [re.compile(r'(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}'),
+                    re.compile(r'\bsk-[A-Za-z0-9_-]{8,}'),
+                    re.compile(r'(?i)\b(api[_-]?key|token|secret|password|authorization)(["\']?\s*[:=]\s*["\']?)[^\s"\',;}]{6,}')]
+
+def redact(text:Any, # a message (other values are returned as they are)
+           secrets:tuple[str, ...]=(), # more secret values to hide
+          )->Any:
+    "`text` with secrets replaced by `[redacted]`: secret-named environment variables' values, bearer tokens, `sk-` keys, `api_key=...`."
+    if not isinstance(text, str) or not text: return text
+    values = [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 8] + [s for s in secrets if s and len(s) >= 4]
+    for v in sorted(set(values), key=len, reverse=True): text = text.replace(v, '[redacted]')
+    text = _SECRET_PATTERNS[0].sub(r'\1 [redacted]', text)
+    text = _SECRET_PATTERNS[1].sub('[redacted]', text)
+    return _SECRET_PATTERNS[2].sub(r'\1\2[redacted]', text)
+
+def redact_config(obj:Any)->Any:
+    "A config with the values of secret-named keys (`api_key`, `token`, ...) replaced by a short hash."
+    if isinstance(obj, dict):
+        return {k: (f"[redacted {hash_json(v, 8)}]" if isinstance(k, str) and _SECRET_ENV.search(k.replace('_', '')) and v else redact_config(v))
+                for k, v in obj.items()}
+    if isinstance(obj, list): return [redact_config(v) for v in obj]
+    return obj
+
 # %% ../nbs/40_pipeline.ipynb #b2bce60d
 def write_frames(stream:Stream, # the stream the frames come from
                  times:list[float], # stream times of the frames
-                 out_dir:Path, # the output folder
+                 out_dir:Path|RunDir, # the output folder
                  cfg:FramesConfig, # size, quality and how many
                  exact:bool=False, # write `times` as given (a prompt's frames); False: clamp into the stream, sort, keep `cfg.max`
                 )->list[MediaRef]:
-    "Write the frames at `times` as JPEGs under `out_dir/frames/<stream id>/` (once: a frame already there is kept); returns their references."
+    "Write the frames at `times` as JPEGs under `frames/<stream id>/` of the run (once: a frame already there is kept); returns their references."
     from dataclaw0.synth import frame_size
+    run = out_dir if isinstance(out_dir, RunDir) else RunDir(out_dir)
     if not all(stream.size) or not stream.num_frames: return []
     size = frame_size(stream, cfg.long_side)
     if exact: times = list(dict.fromkeys(round(float(t), 3) for t in times))
     else: times = sorted({round(min(max(float(t), 0.0), max(stream.duration_s - 1e-3, 0.0)), 3) for t in times})[:cfg.max]
     if not times: return []
     Image = lazy_import('PIL.Image', package='pillow')
-    folder = out_dir/'frames'/stream.id; folder.mkdir(parents=True, exist_ok=True)
-    rel = {t: f"frames/{stream.id}/{t:09.3f}.jpg" for t in times}
-    todo = [t for t in times if not (out_dir/rel[t]).exists()]  # another task of this stream may have written them
+    rel = {t: run.frame_rel(stream.id, t) for t in times}
+    todo = [t for t in times if not (run.root/rel[t]).exists()]  # another task of this stream may have written them
     for t, fr in zip(todo, stream.frames(todo, size=size) if todo else []):
-        dest = out_dir/rel[t]
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        Image.fromarray(fr).save(tmp, format='JPEG', quality=cfg.quality); os.replace(tmp, dest)
+        run.write_with(run.root/rel[t], lambda tmp: Image.fromarray(fr).save(tmp, format='JPEG', quality=cfg.quality))
     return [MediaRef(t=t, path=rel[t]) for t in times]
 
 def _specs(recipe:Recipe, path:str, kind:str, anchors:AnchorSet|None=None):
@@ -139,18 +417,18 @@ def _versions()->dict:
 
 def anchor_stage(path:str, # the input
                  recipe:Recipe, # the run's settings
-                 out_dir:str|Path, # the output folder (the AnchorSet is written to `anchors/`)
+                 out_dir:str|Path|RunDir, # the output folder (the AnchorSet is written to `anchors/`)
                 )->dict:
-    "Stage 1 for one input: open it, extract anchors, resolve the intent. A JSON-able dict; errors recorded, not raised."
+    "Stage 1 for one input: open it, extract anchors, resolve the intent. A JSON-able dict; input errors recorded, not raised."
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
-    out_dir, t = Path(out_dir), time.perf_counter()
+    run, t = (out_dir if isinstance(out_dir, RunDir) else RunDir(out_dir)), time.perf_counter()
     part = dict(input=str(path), stream=None, kind=None, samples=[], rejected=[], errors=[], timings={})
     try:
         stream = open_stream(path)
         part.update(stream=stream.id, kind=stream.kind)
         anchors = extract_anchors(stream, recipe.experts, use_cache=recipe.cache)
-        anchors.save(out_dir/'anchors'/f"{stream.id}.json")
+        run.write_anchors(anchors)
         # decode faults (damaged frames, an audio track that could not be read) are listed in the manifest
         part['decode_faults'] = [dict(t0=a.t0, t1=a.t1, **{k: v for k, v in a.value.items() if isinstance(v, (str, int, float, bool))})
                                  for a in anchors.by_kind('decode_fault')]
@@ -165,26 +443,29 @@ def anchor_stage(path:str, # the input
                                        "see `dataclaw0 tasks` for the tasks of each stream kind")
         if specs: part.update(_stream=stream.model_dump(mode='json'), _anchors=anchors.model_dump(mode='json'),
                               _specs=[s.model_dump(mode='json') for s in specs])
-    except Exception as e: part['errors'].append(_error_record(path, e))
+    except Exception as e:
+        if _is_disk_error(e): raise e if isinstance(e, RunWriteError) else run_write_error(e, getattr(e, 'filename', None) or run.root) from e
+        part['errors'].append(_error_record(path, e))
     part['timings']['anchors_s'] = round(time.perf_counter() - t, 3)
     return part
 
 def _error_record(path, e:Exception, **extra)->dict:
     if isinstance(e, DataClawError): return dict(input=str(path), **extra, **e.to_dict())
     # an unexpected failure is recorded too, so that one stream cannot stop a run
-    return dict(input=str(path), **extra, error=type(e).__name__, path=str(path), msg=str(e),
+    return dict(input=str(path), **extra, error=type(e).__name__, path=str(path), msg=str(e)[:2000],
                 hint="unexpected: please report it", traceback=traceback.format_exc(limit=3))
 
 def synth_stage(part:dict, # the result of `anchor_stage`
                 recipe:Recipe, # the run's settings
-                out_dir:str|Path, # the output folder (frames are written to `frames/`)
+                out_dir:str|Path|RunDir, # the output folder (frames are written to `frames/`)
                 backend=None, # a ready backend instance (reused across streams); None: made from the recipe
                )->dict:
     "Stage 2 for one input: synthesize each task, verify, write frames; returns the finished part."
     from dataclaw0.synth import synthesize, pick_frame_times
     from dataclaw0.verify import score_output
     from dataclaw0.tasks.core import get_task
-    part, out_dir, t = dict(part), Path(out_dir), time.perf_counter()
+    part, t = dict(part), time.perf_counter()
+    run = out_dir if isinstance(out_dir, RunDir) else RunDir(out_dir)
     if '_stream' not in part: return part
     stream = Stream.model_validate(part.pop('_stream'))
     anchors = AnchorSet.model_validate(part.pop('_anchors'))
@@ -197,9 +478,9 @@ def synth_stage(part:dict, # the result of `anchor_stage`
             verdict = score_output(raw, spec.task, anchors, spec=spec)
             td = get_task(spec.task)
             model = td.validate(res.output) if res.output is not None else None
-            media = write_frames(stream, td.media_times(model), out_dir, recipe.frames) if model is not None else []
+            media = write_frames(stream, td.media_times(model), run, recipe.frames) if model is not None else []
             # the prompt's frames come from the anchors, never from the output: export rebuilds the prompt from them
-            prompt_media = (write_frames(stream, pick_frame_times(anchors, recipe.frames.prompt), out_dir, recipe.frames, exact=True)
+            prompt_media = (write_frames(stream, pick_frame_times(anchors, recipe.frames.prompt), run, recipe.frames, exact=True)
                             if model is not None else [])
             sample = Sample(stream=stream.id, stream_uri=stream.uri, intent=spec.intent, task=spec.task,
                             instruction=spec.instruction, output=res.output or {}, media=media, prompt_media=prompt_media,
@@ -210,19 +491,21 @@ def synth_stage(part:dict, # the result of `anchor_stage`
             low = {k: v for k, thr in recipe.thresholds.items() if (v := sample.scores.get(k)) is not None and v < thr}
             if res.output is None or low:
                 reasons = list(res.reasons) + [f"{k}={v} < {recipe.thresholds[k]}" for k, v in low.items()] + verdict['reasons'][:5]
-                part['rejected'].append(dict(sample.model_dump(mode='json'), reasons=reasons,
-                                             raw=(res.raw[-1] if res.raw else '')[:4000]))
+                part['rejected'].append(dict(sample.model_dump(mode='json'), reasons=[redact(r) for r in reasons],
+                                             raw=redact((res.raw[-1] if res.raw else '')[:4000])))
             else: part['samples'].append(sample.model_dump(mode='json'))
-        except Exception as e: part['errors'].append(_error_record(part['input'], e, task=spec.task))
+        except Exception as e:
+            if _is_disk_error(e): raise e if isinstance(e, RunWriteError) else run_write_error(e, getattr(e, 'filename', None) or run.root) from e
+            part['errors'].append(_error_record(part['input'], e, task=spec.task))
     part['timings']['synth_s'] = round(time.perf_counter() - t, 3)
     return part
 
 def process_stream(path:str, # the input
                    recipe:Recipe, # the run's settings
-                   out_dir:str|Path, # the output folder
+                   out_dir:str|Path|RunDir, # the output folder
                    backend=None, # a ready backend instance; None: made from the recipe
                   )->dict:
-    "Both stages for one input: its part (samples, rejected, errors, timings). Never raises for a bad input."
+    "Both stages for one input: its part (samples, rejected, errors, timings). Raises only `RunWriteError` (the run folder cannot be written)."
     return synth_stage(anchor_stage(path, recipe, out_dir), recipe, out_dir, backend)
 
 # %% ../nbs/40_pipeline.ipynb #bbca2ecd
@@ -231,16 +514,35 @@ def make_backend(recipe:Recipe):
     from dataclaw0.synth import get_backend
     return get_backend(recipe.backend, **recipe.backend_args)
 
+def _alive(pid:int)->bool:
+    "Whether process `pid` runs (a zombie -- killed, not yet reaped -- counts as dead)."
+    try:
+        with open(f"/proc/{pid}/stat", 'rb') as f: return f.read().rsplit(b')', 1)[1].split()[0] not in (b'Z', b'X')
+    except FileNotFoundError: return False
+    except OSError:  # no /proc: ask the kernel
+        try: os.kill(pid, 0); return True
+        except ProcessLookupError: return False
+        except PermissionError: return True
+
+def _watch_parent(pid:int, every:float=0.5):
+    "Exit this worker as soon as the run's process `pid` is gone, so no orphan keeps writing into the folder."
+    def watch():
+        while True:
+            time.sleep(every)
+            if not _alive(pid): os._exit(3)
+    threading.Thread(target=watch, daemon=True, name='dataclaw0-parent-watch').start()
+
 _worker = {}
-def _init_worker(recipe_json:str, out_dir:str):
+def _init_worker(recipe_json:str, out_dir:str, parent:int|None=None):
+    if parent is not None: _watch_parent(parent)
     r = Recipe.model_validate_json(recipe_json)
-    _worker.update(recipe=r, out=out_dir, backend=make_backend(r))
+    _worker.update(recipe=r, out=RunDir(out_dir), backend=make_backend(r))
 
 def _work(path:str)->dict:
     return process_stream(path, _worker['recipe'], _worker['out'], _worker['backend'])
 
 def run_local(pending:list[str], recipe:Recipe, out_dir:Path, on_part)->None:
-    "Process `pending` inputs in this process or a process pool of `recipe.workers`."
+    "Process `pending` inputs in this process or a process pool of `recipe.workers` (workers exit if this process dies)."
     if recipe.workers == 1 or len(pending) <= 1:
         backend = make_backend(recipe)
         for p in pending: on_part(process_stream(p, recipe, out_dir, backend))
@@ -248,13 +550,18 @@ def run_local(pending:list[str], recipe:Recipe, out_dir:Path, on_part)->None:
     import multiprocessing as mp
     import dataclaw0.pipeline as mod  # the importable copies: a forkserver child finds the worker functions by name
     # forkserver, not fork: a parent that has decoded with threaded libraries (libav, torch) must not be forked mid-state
-    with ProcessPoolExecutor(recipe.workers, mp_context=mp.get_context('forkserver'), initializer=mod._init_worker,
-                             initargs=(recipe.model_dump_json(), str(out_dir))) as pool:
+    pool = ProcessPoolExecutor(recipe.workers, mp_context=mp.get_context('forkserver'), initializer=mod._init_worker,
+                               initargs=(recipe.model_dump_json(), str(out_dir), os.getpid()))
+    try:
         todo, running = list(pending), set()
         while todo or running:
             while todo and len(running) < 2 * recipe.workers: running.add(pool.submit(mod._work, todo.pop(0)))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for f in done: on_part(f.result())
+    except BrokenProcessPool:
+        raise DataClawError("a worker process died (killed, or out of memory)", out_dir,
+                            "run the same command again to resume; fewer --workers use less memory") from None
+    finally: pool.shutdown(wait=True, cancel_futures=True)
 
 class _SynthActor:
     "A Ray actor holding one backend; turns anchor-stage rows into finished parts."
@@ -281,7 +588,7 @@ def run_ray(pending:list[str], recipe:Recipe, out_dir:Path, on_part)->None:
 executors = dict(local=run_local, ray=run_ray)
 
 # %% ../nbs/40_pipeline.ipynb #b557ebf9
-OUTPUT_FILES = ('samples', 'rejected', 'errors')
+OUTPUT_FILES = RunDir.OUTPUT_FILES
 
 def part_key(path:str, recipe:Recipe)->str:
     "Resume key of one input: its path, size and modification time, and the settings that change its result."
@@ -289,26 +596,76 @@ def part_key(path:str, recipe:Recipe)->str:
     st = [p.stat().st_size, p.stat().st_mtime_ns] if p.is_file() else []
     return hash_json([str(p.absolute()), st, recipe.result_key()], 20)
 
-def assemble(out_dir:Path, keys:list[str])->dict[str, int]:
-    "Rebuild samples/rejected/errors.jsonl from the finished parts, in input order; returns line counts."
-    rows = {k: [] for k in OUTPUT_FILES}
-    for key in keys:
-        f = out_dir/'.parts'/f"{key}.json"
-        if not f.exists(): continue
-        part = json.loads(f.read_text())
-        for k in OUTPUT_FILES: rows[k] += part[k]
-    for k in OUTPUT_FILES: write_text_atomic(out_dir/f"{k}.jsonl", "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows[k]))
-    return {k: len(v) for k, v in rows.items()}
+def _signature(p:Path):
+    "A cheap necessary condition for equal content: the size of a file; the names and sizes of a folder's files (None: do not compare)."
+    try:
+        if p.is_file(): return ('file', p.stat().st_size)
+        if not p.is_dir(): return None
+        root, items = p.resolve(), []
+        for q in sorted(p.rglob('*')):
+            if not q.is_file(): continue
+            if not q.resolve().is_relative_to(root): return None  # a link out of the folder: ingest refuses it, never read it
+            items.append((q.relative_to(p).as_posix(), q.stat().st_size))
+        return ('dir', tuple(items))
+    except OSError: return None
 
-def _summary(out_dir:Path)->dict:
-    samples = [json.loads(l) for l in (out_dir/'samples.jsonl').read_text().splitlines()]
+def find_duplicates(paths:list[str], # candidate inputs, in order
+                   )->tuple[list[str], dict[str, str]]:
+    "Inputs whose content an earlier input already has: `(unique inputs, {duplicate: the input kept})`."
+    groups = {}
+    for p in paths:
+        if (sig := _signature(Path(p))) is not None: groups.setdefault(sig, []).append(p)
+    dup = {}
+    for same in (g for g in groups.values() if len(g) > 1):
+        first = {}
+        for p in same:
+            try: h = hash_path(p)
+            except OSError: continue
+            if h in first: dup[p] = first[h]
+            else: first[h] = p
+    return [p for p in paths if p not in dup], dup
+
+def plan_inputs(recipe:Recipe)->tuple[list[str], dict[str, str]]:
+    "The streams a recipe tailors and the duplicates put aside; `UsageError` for what is wrong before anything runs."
+    from dataclaw0.ingest.core import discover_streams
+    from dataclaw0.tasks.core import tasks as task_registry
+    from dataclaw0.synth import backends
+    if not recipe.inputs: raise UsageError("no inputs given", hint="pass files or folders of streams, or `inputs:` in the recipe")
+    for t in recipe.tasks:
+        if t not in task_registry:
+            close = difflib.get_close_matches(t, task_registry.names(), n=1)
+            raise UsageError(f"unknown task {t!r}", hint=(f"did you mean {close[0]!r}? " if close else "") + f"tasks: {', '.join(task_registry.names())}")
+    name, _, model = recipe.backend.partition(':')
+    if name not in backends: raise UsageError(f"unknown backend {recipe.backend!r}", hint=f"backends: {', '.join(backends.names())}")
+    if name == 'hf' and not (model or recipe.backend_args.get('model')):
+        raise UsageError("the hf backend needs a model folder", hint="pass --backend hf:PATH, or backend_args: {model: PATH} in the recipe")
+    missing = [i for i in recipe.inputs if not (Path(i).exists() or Path(i).is_symlink())]
+    if len(missing) == 1: raise UsageError("no such file or folder", missing[0], "check the path")
+    if missing: raise UsageError(f"{len(missing)} inputs do not exist: {', '.join(missing[:5])}", hint="check the paths")
+    paths = [str(p) for p in discover_streams(recipe.inputs)]
+    if not paths: raise UsageError(f"no streams found in {', '.join(recipe.inputs[:5])}", recipe.inputs[0],
+                                   "pass video files, GUI trace folders, robot episode folders or image folders (or folders of them)")
+    return find_duplicates(paths)
+
+def _summary(rows:list[dict])->dict:
     per_task = {}
-    for s in samples:
+    for s in rows:
         d = per_task.setdefault(s['task'], dict(samples=0, **{k: [] for k in ('format', 'grounding', 'coverage', 'efficiency')}))
         d['samples'] += 1
         for k in ('format', 'grounding', 'coverage', 'efficiency'): d[k].append(s['scores'].get(k, 0.0))
     return {t: dict(samples=d['samples'], **{k: round(float(np.mean(d[k])), 3) for k in ('format', 'grounding', 'coverage', 'efficiency')})
             for t, d in sorted(per_task.items())}
+
+def errors_by_kind(errors:list[dict], # rows of errors.jsonl
+                   first:int=3, # inputs named per kind
+                  )->dict[str, dict]:
+    "Errors grouped by kind (`DecodeError`, `SchemaError`, ...): how many, and the first few inputs with their messages."
+    out = {}
+    for e in errors:
+        d = out.setdefault(e.get('error', 'Error'), dict(count=0, first=[]))
+        d['count'] += 1
+        if len(d['first']) < first: d['first'].append(dict(input=e.get('input'), msg=e.get('msg')))
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]['count']))
 
 # %% ../nbs/40_pipeline.ipynb #c74266a6
 def tailor(inputs:list[str]|str|None=None, # files and folders of streams
@@ -316,51 +673,62 @@ def tailor(inputs:list[str]|str|None=None, # files and folders of streams
            out:str|os.PathLike|None=None, # output folder (default: the recipe's `output`, `out`)
            recipe:str|os.PathLike|dict|Recipe|None=None, # a YAML recipe, dict or Recipe; arguments override it
            progress:bool=True, # show a progress bar
+           overwrite:bool=False, # replace another run found in `out` (default: refuse, touching nothing)
            **overrides, # any other recipe key: backend, tasks, workers, executor, thresholds, ...
           )->dict:
     "Tailor streams into a dataset: ingest, anchors, intent, synthesis, verification, written to `out`. Resumable."
-    from dataclaw0.ingest.core import discover_streams
     if isinstance(inputs, (str, os.PathLike)): inputs = [str(inputs)]
     r = load_recipe(recipe, inputs=[str(i) for i in inputs] if inputs else None, intent=intent,
                     output=str(out) if out is not None else None, **overrides)
-    if not r.inputs: raise InputError("no inputs given", hint="pass files or folders of streams, or `inputs:` in the recipe")
-    out_dir = Path(r.output); (out_dir/'.parts').mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-    paths = []
-    for i in r.inputs: paths += [str(p) for p in discover_streams(i)] if Path(i).exists() else [i]
-    keys = [part_key(p, r) for p in paths]
-    done = {k for k in keys if (out_dir/'.parts'/f"{k}.json").exists()}
-    pending = [p for p, k in zip(paths, keys) if k not in done]
-    assemble(out_dir, keys)  # a killed run's partial lines are replaced by the finished parts'
-    key_of = dict(zip(paths, keys))
-    files = {k: open(out_dir/f"{k}.jsonl", 'a') for k in OUTPUT_FILES}
-    bar = None
-    if progress and pending:
-        from rich.progress import Progress, BarColumn, MofNCompleteColumn, TimeRemainingColumn, TextColumn, TimeElapsedColumn
-        bar = Progress(TextColumn("[bold]tailor"), BarColumn(), MofNCompleteColumn(), TextColumn("streams"),
-                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-        task_id = bar.add_task("tailor", total=len(pending), rate=""); bar.start()
-    def on_part(part:dict):
-        write_json_atomic(out_dir/'.parts'/f"{key_of[part['input']]}.json", part, indent=None)
-        for line in part.get('notes', []): print(f"{Path(part['input']).name}: {line}", file=sys.stderr)
-        for k in OUTPUT_FILES:  # live view for users tailing the files; rebuilt exactly at the end
-            for row in part[k]: files[k].write(json.dumps(row, sort_keys=True) + "\n")
-            files[k].flush()
-        if bar is not None:
-            el = max(time.time() - t0, 1e-6); n = bar.tasks[0].completed + 1
-            bar.update(task_id, advance=1, rate=f"{n/el:.2f}/s")
-    try: executors[r.executor](pending, r, out_dir, on_part)
-    finally:
+    paths, duplicates = plan_inputs(r)  # usage errors are raised here, before the folder is touched
+    run, t0 = RunDir(r.output), time.time()
+    with run.lock():
+        state = run.claim(r, overwrite)
+        keys = [part_key(p, r) for p in paths]
+        done = {k for k in keys if run.part_path(k).exists()}
+        pending = [p for p, k in zip(paths, keys) if k not in done]
+        run.assemble(keys)  # a killed run's partial lines are replaced by the finished parts'
+        key_of = dict(zip(paths, keys))
+        try: files = {k: open(run.jsonl(k), 'a', encoding='utf-8') for k in OUTPUT_FILES}
+        except OSError as e: raise run_write_error(e, run.root) from e
+        bar = None
+        if progress and pending:
+            from rich.progress import Progress, BarColumn, MofNCompleteColumn, TimeRemainingColumn, TextColumn, TimeElapsedColumn
+            bar = Progress(TextColumn("[bold]tailor"), BarColumn(), MofNCompleteColumn(), TextColumn("streams"),
+                           TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+            task_id = bar.add_task("tailor", total=len(pending), rate=""); bar.start()
+        secrets = tuple(str(v) for k, v in r.backend_args.items() if _SECRET_ENV.search(k.replace('_', '')) and v)
+        def on_part(part:dict):
+            for e in part['errors']:
+                for k in ('msg', 'hint', 'traceback'): e[k] = redact(e.get(k), secrets)
+            for row in part['rejected']: row['reasons'], row['raw'] = [redact(x, secrets) for x in row.get('reasons', [])], redact(row.get('raw'), secrets)
+            run.write_part(key_of[part['input']], part)
+            for line in part.get('notes', []): print(f"{Path(part['input']).name}: {line}", file=sys.stderr)
+            try:
+                for k in OUTPUT_FILES:  # live view for users tailing the files; rebuilt exactly at the end
+                    for row in part[k]: files[k].write(json.dumps(row, sort_keys=True) + "\n")
+                    files[k].flush()
+            except OSError as e: raise run_write_error(e, run.root) from e
+            if bar is not None:
+                el = max(time.time() - t0, 1e-6); n = bar.tasks[0].completed + 1
+                bar.update(task_id, advance=1, rate=f"{n/el:.2f}/s")
+        try: executors[r.executor](pending, r, run.root, on_part)
+        except BaseException:
+            for f in files.values():
+                with contextlib.suppress(OSError): f.close()
+            if bar is not None: bar.stop()
+            # the parts are the record; the live lines may end torn: rebuild them, or at least cut the torn line
+            try: run.assemble(keys)
+            except DataClawError: run.trim_jsonl()
+            raise
         for f in files.values(): f.close()
         if bar is not None: bar.stop()
-    counts = assemble(out_dir, keys)
-    faults = {}
-    for p, k in zip(paths, keys):
-        f = out_dir/'.parts'/f"{k}.json"
-        if f.is_file() and (found := json.loads(f.read_text()).get('decode_faults')): faults[p] = found
-    manifest = dict(config=r.model_dump(mode='json'), versions=_versions(), inputs=len(paths), resumed=len(done),
-                    processed=len(pending), counts=counts, per_task=_summary(out_dir), decode_faults=faults,
-                    timings=dict(total_s=round(time.time() - t0, 3)),
-                    recipe_hash=hash_json(r.result_key()))
-    write_json_atomic(out_dir/'manifest.json', manifest)
+        counts = run.assemble(keys)
+        run.prune(keys)
+        faults = {p: found for p, k in zip(paths, keys) if (part := run.read_part(k)) and (found := part.get('decode_faults'))}
+        manifest = dict(config=redact_config(r.model_dump(mode='json')), versions=_versions(), inputs=len(paths), resumed=len(done),
+                        processed=len(pending), state=state, counts=counts, per_task=_summary(run.rows('samples')),
+                        errors_by_kind=errors_by_kind(run.rows('errors')), duplicates=duplicates, decode_faults=faults,
+                        timings=dict(total_s=round(time.time() - t0, 3)), recipe_hash=hash_json(r.result_key()))
+        run.write_json(run.root/RunDir.MANIFEST, manifest)
     return manifest

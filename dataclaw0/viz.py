@@ -11,6 +11,7 @@ from .core import DataClawError, InputError, SchemaError, lazy_import, sec2frame
 from pydantic import BaseModel, ConfigDict, ValidationError
 from .schema import ANCHOR_KINDS, Anchor, AnchorSet, Sample, Stream
 from .tasks.core import tasks as task_registry, get_task, TaskDef
+from .pipeline import RunDir
 
 # %% auto #0
 __all__ = ['TASK_FIELDS', 'TailorOutput', 'output_items', 'span_support', 'stream_media', 'to_fiftyone', 'app_url', 'launch',
@@ -24,22 +25,20 @@ class TailorOutput:
                  root:str|os.PathLike|None=None, # the output folder media paths and anchors are relative to
                 ):
         self.rows, self.root = rows, (Path(root) if root is not None else None)
+        self.run = RunDir(self.root) if self.root is not None else None  # the one reader of run folders
         self._anchors = {}
-        mf = self.root/'manifest.json' if self.root is not None else None
-        self.manifest = json.loads(mf.read_text()) if mf is not None and mf.is_file() else {}
+        self.manifest = self.run.manifest() if self.run is not None else {}
 
     @classmethod
     def read(cls,
              out_dir:str|os.PathLike, # an output folder of `tailor`
              rejected:bool=True, # also read `rejected.jsonl`
             )->TailorOutput:
-        "Read an output folder; raises `InputError` when it has no `samples.jsonl`."
-        root = Path(out_dir)
-        if not (root/'samples.jsonl').is_file():
-            raise InputError("no samples.jsonl here", root, "pass the folder `dataclaw0 tailor` wrote (its --out)")
-        rows = _read_rows(root/'samples.jsonl', 'accepted')
-        if rejected and (root/'rejected.jsonl').is_file(): rows += _read_rows(root/'rejected.jsonl', 'rejected')
-        return cls(rows, root)
+        "Read an output folder through `RunDir`; raises `InputError` when it has no `samples.jsonl`."
+        run = RunDir(out_dir)
+        rows = _read_rows(run, 'samples', 'accepted')
+        if rejected: rows += _read_rows(run, 'rejected', 'rejected')
+        return cls(rows, run.root)
 
     @classmethod
     def from_samples(cls,
@@ -56,14 +55,15 @@ class TailorOutput:
     def anchors(self, stream_id:str)->AnchorSet|None:
         "The `AnchorSet` of a stream (None when the folder has none for it)."
         if stream_id not in self._anchors:
-            p = self.root/'anchors'/f"{stream_id}.json" if self.root is not None else None
-            self._anchors[stream_id] = AnchorSet.load(p) if p is not None and p.is_file() else None
+            try: self._anchors[stream_id] = self.run.anchors(stream_id) if self.run is not None else None
+            except (InputError, SchemaError): self._anchors[stream_id] = None
         return self._anchors[stream_id]
 
     def media_path(self, rel:str)->Path|None:
-        "Absolute path of a media file named relative to the folder (None when it is missing)."
-        p = Path(rel) if Path(rel).is_absolute() or self.root is None else self.root/rel
-        return p if p.is_file() else None
+        "The media file a sample names, relative to the folder (None when it is missing or would lie outside the folder)."
+        if self.run is None: return Path(rel) if Path(rel).is_file() else None  # samples held in memory, no folder
+        try: return self.run.media(rel)
+        except (InputError, SchemaError): return None
 
     def tasks(self)->list[str]: return sorted({r['task'] for r in self.rows})
     def __len__(self): return len(self.rows)
@@ -78,14 +78,8 @@ def _check_row(d:dict, where:str, status:str)->dict:
         raise SchemaError(f"not a valid Sample: {str(e).splitlines()[0]}", where, "was it written by `dataclaw0 tailor`?") from None
     return dict(s.model_dump(mode='json'), status=status, reasons=list(extra.get('reasons', [])))
 
-def _read_rows(path:Path, status:str)->list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: d = json.loads(line)
-        except json.JSONDecodeError as e: raise SchemaError(f"not JSON ({e.msg})", f"{path}:{n}") from None
-        rows.append(_check_row(d, f"{path}:{n}", status))
-    return rows
+def _read_rows(run:RunDir, which:str, status:str)->list[dict]:
+    return [_check_row(d, f"{run.jsonl(which)}:{n}", status) for n, d in enumerate(run.rows(which), 1)]
 
 # %% ../nbs/70_viz.ipynb #ab6b05fd
 TASK_FIELDS = dict(temporal_qa='qa', tutorial='tutorial_steps', gui_task='gui_steps', contact_events='contacts',

@@ -18,13 +18,17 @@ __all__ = ['sniff_kind', 'open_stream', 'discover_streams']
 # %% ../../nbs/15_ingest.core.ipynb #90bb5cca
 _MAGIC = {b'\x89PNG': 'PNG', b'\xff\xd8\xff': 'JPEG', b'GIF8': 'GIF', b'BM': 'BMP'}
 
+def _head(path:Path, n:int)->bytes:
+    "The first `n` bytes of a file (sniffing never reads more)."
+    with open(path, 'rb') as f: return f.read(n)
+
 def _image_magic(path:Path)->str|None:
-    head = path.read_bytes()[:12] if path.stat().st_size else b''
+    head = _head(path, 12)
     if head[:4] == b'RIFF' and head[8:12] == b'WEBP': return 'WEBP'
     return next((v for k, v in _MAGIC.items() if head.startswith(k)), None)
 
 def _is_text(path:Path)->bool:
-    head = path.read_bytes()[:512]
+    head = _head(path, 512)
     return bool(head) and b'\0' not in head and all(b in b'\t\n\r' or 32 <= b < 127 or b >= 128 for b in head)
 
 def sniff_kind(path:str|os.PathLike)->str:
@@ -34,7 +38,8 @@ def sniff_kind(path:str|os.PathLike)->str:
     if p.is_dir():
         if (p/'trace.jsonl').is_file(): return 'gui'
         if (p/'episode.json').is_file(): return 'trajectory'
-        entries = [q for q in p.iterdir() if not q.name.startswith('.')]
+        # hidden files and linked folders (a `loop -> .`, a link elsewhere) do not make a folder something else
+        entries = [q for q in p.iterdir() if not q.name.startswith('.') and not (q.is_symlink() and q.is_dir())]
         if list_images(p) and all(q.suffix.lower() in IMAGE_EXTS or q.name == 'sequence.json' for q in entries):
             return 'images'
         raise InputError("unknown folder: no trace.jsonl (GUI trace), episode.json (robot episode) or images only", p,
@@ -67,14 +72,24 @@ def discover_streams(paths:Iterable[str|os.PathLike]|str|os.PathLike, # files an
                     )->list[Path]:
     "The stream paths under `paths`: stream folders kept whole, other folders searched recursively."
     if isinstance(paths, (str, os.PathLike)): paths = [paths]
-    found = []
-    def visit(p:Path, top:bool):
+    found, seen = [], set()
+    def visit(p:Path, top:bool, root:Path|None):
         if not hidden and p.name.startswith('.') and not top: return
+        try: real = p.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, a dangling link or a link loop: a named input fails when opened
+            if top: found.append(p)
+            return
+        if real in seen or (root is not None and not real.is_relative_to(root)): return  # visited, or a link out of the input
+        seen.add(real)
         if p.is_dir():
             try: sniff_kind(p); found.append(p); return
             except InputError: pass
-            for q in sorted(p.iterdir()): visit(q, False)
+            try: children = sorted(p.iterdir())
+            except OSError: found.append(p); return  # unreadable: reported when opened
+            # real entries before links, so a file reached both ways is found under its own name
+            for q in [c for c in children if not c.is_symlink()] + [c for c in children if c.is_symlink()]:
+                visit(q, False, root or real)
         elif top or p.suffix.lower() not in ('.json', '.jsonl', '.txt', '.md', '.yaml', '.yml', '.csv'):
             found.append(p)  # a candidate: opening it decides, and a failure is reported for this input alone
-    for p in paths: visit(Path(p), True)
+    for p in paths: visit(Path(p), True, None)
     return found

@@ -5,10 +5,11 @@
 # %% ../../nbs/11_ingest.gui.ipynb #4a553dc2
 from __future__ import annotations
 import json, math, os
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 import numpy as np
 from ..core import InputError, SchemaError, hash_path, lazy_import
+from .video import MAX_TIME_S, check_text, check_time, check_tree, contained, decode_line, read_json_file
 from ..schema import Stream, readers
 
 # %% auto #0
@@ -23,23 +24,6 @@ GUI_ACTION_KEYS = ('step', 't', 't_after', 'action', 'target', 'text', 'scroll',
 GUI_TARGET_KEYS = ('bbox', 'text', 'role', 'selector')
 GUI_TAIL_S = 0.5 # the session is taken to last this long after the last screen change
 
-# %% ../../nbs/11_ingest.gui.ipynb #3b97f840
-def _inside(root:Path, rel:Any, where:str, key:str)->Path:
-    "The file `rel` names inside `root`; raises if it escapes the folder or does not exist."
-    if not isinstance(rel, str) or not rel:
-        raise SchemaError(f"{key} must be a relative path string, got {rel!r}", where)
-    if (PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive
-        or '..' in PurePosixPath(rel.replace('\\', '/')).parts):
-        raise SchemaError(f"{key} {rel!r} escapes the trace folder", where,
-                          "screenshot paths must be relative to the folder, without '..'")
-    path = root/rel
-    try: path.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise SchemaError(f"{key} {rel!r} escapes the trace folder (through a link)", where) from None
-    if not path.is_file():
-        raise InputError(f"{key} {rel!r} not found", where, f"expected the file {path}")
-    return path
-
 # %% ../../nbs/11_ingest.gui.ipynb #c60872b2
 def _num(v:Any)->bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -53,7 +37,8 @@ def _check_action(a:Any, where:str)->dict:
     a = {k: a.get(k) for k in GUI_ACTION_KEYS}
     if not isinstance(a['step'], int) or isinstance(a['step'], bool): raise SchemaError(f"step must be an int, got {a['step']!r}", where)
     for k in ('t', 't_after'):
-        if a[k] is not None and not (_num(a[k]) and a[k] >= 0): raise SchemaError(f"{k} must be seconds >= 0, got {a[k]!r}", where)
+        if a[k] is not None: check_time(a[k], k, where)
+    check_text(a, where)
     act = a['action']
     if act not in GUI_ACTIONS: raise SchemaError(f"unknown action {act!r}", where, f"known: {', '.join(GUI_ACTIONS)}")
     tg = a['target']
@@ -94,8 +79,7 @@ def _read_meta(root:Path)->dict:
     "The optional `trace.json`, checked."
     f = root/'trace.json'
     if not f.exists(): return {}
-    try: meta = json.loads(f.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise SchemaError(f"not valid JSON ({e})", f) from None
+    meta = check_text(read_json_file(f, 'trace metadata'), f)
     if not isinstance(meta, dict): raise SchemaError("must hold a JSON object", f)
     if meta.get('format', GUI_FORMAT) != GUI_FORMAT:
         raise SchemaError(f"unsupported format {meta['format']!r}", f, f"this dataclaw0 reads {GUI_FORMAT!r}")
@@ -120,14 +104,11 @@ def read_gui_trace(path:str|os.PathLike, # the trace folder, or its trace.jsonl
             except Exception as e: raise InputError(f"cannot read image {rel!r} ({type(e).__name__})", where) from None
         return sizes[rel]
     prev_step, prev_t, prev_key = None, 0.0, None
-    with open(trace, encoding='utf-8') as f:
+    with open(trace, 'rb') as f:
         for n, line in enumerate(f, 1):
             if not line.strip(): continue
             where = f"{trace}:{n}"
-            try: obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise SchemaError(f"not valid JSON ({e.msg}, column {e.colno})", where, "each line must be one JSON object") from None
-            a = _check_action(obj, where)
+            a = _check_action(decode_line(line, where), where)
             if prev_step is not None and a['step'] <= prev_step:
                 raise SchemaError(f"step {a['step']} does not follow step {prev_step}", where, "steps must increase")
             for k in ('t', 't_after'):
@@ -137,7 +118,7 @@ def read_gui_trace(path:str|os.PathLike, # the trace folder, or its trace.jsonl
                                       "times must be non-decreasing along t, t_after, next t, ...")
                 prev_t, prev_key = a[k], k
             for k in ('screenshot', 'screenshot_after'):
-                if a[k] is not None: _inside(root, a[k], where, k)
+                if a[k] is not None: contained(root, a[k], where, k)
             w, h = _size(a['screenshot'], where)
             if a['screenshot_after'] is not None and _size(a['screenshot_after'], where) != (w, h):
                 raise SchemaError(f"screenshot_after is {sizes[a['screenshot_after']]}, screenshot is {(w, h)}", where)
@@ -184,7 +165,7 @@ def is_gui_trace(path:str|os.PathLike, # a folder, or a trace.jsonl file
 def open_gui(path:str|os.PathLike, # the trace folder, or its trace.jsonl
             )->Stream:
     "Open a GUI trace folder as a `Stream` of kind `gui` (validated; frames are its screenshots)."
-    root = _trace_folder(path).absolute()
+    root = check_tree(_trace_folder(path).absolute())  # no link out: every file hashed below is the trace's own
     meta, actions = read_gui_trace(root)
     timeline = gui_timeline(actions)
     last = actions[-1]

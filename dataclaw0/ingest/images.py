@@ -8,6 +8,7 @@ import json, os, re
 from pathlib import Path
 import numpy as np
 from ..core import DecodeError, InputError, SchemaError, hash_path, lazy_import
+from .video import check_text, check_time, check_tree, contained, read_json_file
 from ..schema import Stream, readers
 
 # %% auto #0
@@ -37,29 +38,30 @@ def _read_image(path:Path, size=None)->np.ndarray:
         raise DecodeError(f"cannot decode image ({e})", path, "is the file complete and really an image?") from e
 
 def _sequence_entries(folder:Path)->list[dict]:
-    "Ordered `{file, t, ...}` entries from `sequence.json`, or from the natural name order."
+    "Ordered `{file, t, ...}` entries from `sequence.json`, or from the natural name order; every field checked."
     spec_path, images = folder/'sequence.json', list_images(folder)
     spec = {}
     if spec_path.exists():
-        try: spec = json.loads(spec_path.read_text())
-        except json.JSONDecodeError as e: raise SchemaError(f"invalid JSON ({e.msg}, line {e.lineno})", spec_path) from e
+        spec = check_text(read_json_file(spec_path, 'sequence file'), spec_path)
+        if not isinstance(spec, dict):
+            raise SchemaError(f"must hold a JSON object, got {type(spec).__name__}", spec_path, 'write {"frames": [{"file": ..., "t": ...}]} or {"fps": ...}')
     if 'frames' in spec:
+        if not isinstance(spec['frames'], list): raise SchemaError(f"frames must be a list, got {type(spec['frames']).__name__}", spec_path)
         entries = []
         for i, fr in enumerate(spec['frames']):
             if not isinstance(fr, dict) or 'file' not in fr or 't' not in fr:
                 raise SchemaError(f"frame {i} needs 'file' and 't'", spec_path)
-            p = (folder/fr['file']).resolve()
-            if folder.resolve() not in p.parents:
-                raise InputError(f"frame {i} file {fr['file']!r} is outside the folder", spec_path, "use names relative to the folder")
-            if not p.is_file(): raise InputError(f"frame {i}: image {fr['file']!r} not found", spec_path)
-            entries.append({**fr, 't': float(fr['t'])})
+            contained(folder, fr['file'], spec_path, f"frames[{i}].file")
+            entries.append({**fr, 't': check_time(fr['t'], f"frames[{i}].t", spec_path)})
         ts = [e['t'] for e in entries]
-        if any(not np.isfinite(t) or t < 0 for t in ts) or any(b < a for a, b in zip(ts, ts[1:])):
-            raise SchemaError("frame times must be finite, >= 0 and non-decreasing", spec_path)
+        if any(b < a for a, b in zip(ts, ts[1:])): raise SchemaError("frame times must be non-decreasing", spec_path)
         return entries
-    fps = float(spec.get('fps', 1.0))
-    if not fps > 0: raise SchemaError(f"fps must be > 0, got {fps}", spec_path)
-    return [dict(file=p.name, t=i/fps) for i, p in enumerate(images)]
+    fps = spec.get('fps', 1.0)
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 1e-3 <= fps <= 1e4:
+        raise SchemaError(f"fps must be a number in [0.001, 10000], got {str(fps)[:40]!r}", spec_path)
+    entries = [dict(file=p.name, t=i/fps) for i, p in enumerate(images)]
+    if entries: check_time(entries[-1]['t'], f"the last image's time at fps={fps:g}", spec_path)
+    return entries
 
 # %% ../../nbs/13_ingest.images.ipynb #ee7d3a4c
 class ImageFrames:
@@ -85,6 +87,7 @@ def open_images(path:str|os.PathLike)->Stream:
     "Open a folder of images as a `Stream` (kind 'images')."
     folder = Path(path).absolute()
     if not folder.is_dir(): raise InputError("not a folder", folder, "pass a folder of images")
+    check_tree(folder)  # an image linked from elsewhere would be read (and hashed) from outside the input
     if not list_images(folder): raise InputError("no images in folder", folder, f"expected files ending in {', '.join(IMAGE_EXTS)}")
     entries = _sequence_entries(folder)
     if not entries: raise InputError("sequence.json lists no frames", folder/'sequence.json')

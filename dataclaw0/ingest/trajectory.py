@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from ..core import InputError, SchemaError, hash_path, write_json_atomic
 from ..schema import Stream, readers
-from .video import VideoFrames, write_video
+from .video import VideoFrames, write_video, MAX_TIME_S, check_text, check_time, check_tree, contained, decode_line, read_json_file
 
 # %% auto #0
 __all__ = ['TRAJECTORY_FORMAT', 'EPISODE_FILE', 'STEPS_FILE', 'VIDEO_FILE', 'GRIPPER_COMMANDS', 'CameraInfo', 'EpisodeInfo',
@@ -28,9 +28,9 @@ class CameraInfo(BaseModel):
     model_config = ConfigDict(extra='forbid')
     name: str = 'front' # which camera
     file: str = VIDEO_FILE # video file, relative to the episode folder
-    fps: float = Field(gt=0) # nominal frame rate of the video
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
+    fps: float = Field(gt=0, le=10_000) # nominal frame rate of the video
+    width: int = Field(gt=0, le=1 << 15)
+    height: int = Field(gt=0, le=1 << 15)
     num_frames: int = Field(default=0, ge=0)
     view: dict[str, Any] = {} # how it was rendered: eye, target, up, fov_deg, renderer, ...
 
@@ -40,14 +40,14 @@ class EpisodeInfo(BaseModel):
     format: Literal["dataclaw0.trajectory/1"] = TRAJECTORY_FORMAT
     robot: str # e.g. "franka_panda"
     task: str = '' # the instruction, in words
-    fps: float = Field(gt=0) # nominal rate of the step log
+    fps: float = Field(gt=0, le=10_000) # nominal rate of the step log
     joint_names: list[str] = Field(min_length=1) # names of the entries of `observation.state`
     action_names: list[str] = ['x', 'y', 'z'] # names of the entries of `action`
     ee_link: str = '' # the link whose position is `observation.ee_pos`
     objects: list[str] = [] # names of the objects whose poses and contacts are logged
     camera: CameraInfo|None = None # the video, if frames were rendered
     num_steps: int = Field(default=0, ge=0) # rows in `steps.jsonl`
-    duration_s: float = Field(default=0, ge=0) # last step time + one step period
+    duration_s: float = Field(default=0, ge=0, le=MAX_TIME_S) # last step time + one step period
     source: dict[str, Any] = {} # simulator, seed, versions: free-form provenance
 
 # %% ../../nbs/12_ingest.trajectory.ipynb #ad7cb957
@@ -82,7 +82,9 @@ def check_step(row:dict, # one step, as read from `steps.jsonl`
         if key not in row: bad(f"missing {key!r}")
     if row['frame_index'] != index: bad(f"frame_index is {row['frame_index']!r}, expected {index} (rows must be consecutive)")
     t = row['timestamp']
-    if not _is_num(t) or t < 0: bad(f"timestamp {t!r} must be a number >= 0")
+    if not _is_num(t) or not 0 <= t <= MAX_TIME_S: bad(f"timestamp {str(t)[:40]} must be seconds in [0, {MAX_TIME_S:g}] from the episode's start")
+    try: check_text(row, '')
+    except SchemaError as e: bad(e.msg)
     if prev_t is not None and t <= prev_t: bad(f"timestamp {t} is not after the previous step's {prev_t}")
     vector('observation.state', len(info.joint_names), f"one per joint_names entry {info.joint_names}")
     if 'observation.ee_pos' in row: vector('observation.ee_pos', 3, "a position [x, y, z]")
@@ -171,9 +173,8 @@ def read_episode_info(path:str|os.PathLike, # an episode folder or its episode.j
     if not folder.exists(): raise InputError("no such episode folder", folder, "check the path")
     if not f.is_file(): raise InputError(f"not a trajectory episode: no {EPISODE_FILE}", folder,
                                          "an episode folder holds episode.json and steps.jsonl")
-    try: raw = json.loads(f.read_text())
-    except json.JSONDecodeError as e: raise SchemaError(f"invalid JSON at line {e.lineno}: {e.msg}", f) from e
-    if not isinstance(raw, dict): raise SchemaError("expected a JSON object", f)
+    raw = check_text(read_json_file(f, 'episode header'), f)
+    if not isinstance(raw, dict): raise SchemaError(f"expected a JSON object, got {type(raw).__name__}", f)
     if raw.get('format') != TRAJECTORY_FORMAT:
         raise SchemaError(f"unknown format {raw.get('format')!r} (this dataclaw0 reads {TRAJECTORY_FORMAT!r})", f,
                           "was it written by another dataclaw0 version?")
@@ -193,14 +194,13 @@ def read_steps(path:str|os.PathLike, # an episode folder or its episode.json
     f = folder/STEPS_FILE
     if not f.is_file(): raise InputError(f"episode has no {STEPS_FILE}", f, "the step log is required; re-record the episode")
     steps, prev = [], None
-    with open(f) as fh:
+    with open(f, 'rb') as fh:
         lines = fh.read().splitlines()
     while lines and not lines[-1].strip(): lines.pop()
     for i, line in enumerate(lines):
-        try:
-            row = json.loads(line)
-            prev = check_step(row, info, i, prev)
-        except json.JSONDecodeError as e: raise SchemaError(f"line {i+1}: invalid JSON ({e.msg})", f) from None
+        try: row = decode_line(line, f"line {i+1}")
+        except SchemaError as e: raise SchemaError(f"line {i+1}: {e.msg.replace('not valid JSON', 'invalid JSON')}", f, e.hint) from None
+        try: prev = check_step(row, info, i, prev)
         except SchemaError as e: raise SchemaError(e.msg, f) from None
         steps.append(row)
     if not steps: raise SchemaError("no steps", f, "an episode needs at least one step")
@@ -232,12 +232,14 @@ def open_trajectory(path:str|os.PathLike, # an episode folder or its episode.jso
     "Open a trajectory episode folder as a `Stream` (kind 'trajectory'); raises `InputError`/`SchemaError`."
     folder = _episode_dir(path)
     info = read_episode_info(folder)
+    check_tree(folder)  # no link out: every file hashed below is the episode's own
     steps = read_steps(folder, info)
     video, size, fps, n, ftimes = None, (0, 0), 0.0, 0, None
     if info.camera is not None:
-        vpath = folder/info.camera.file
-        if not vpath.is_file(): raise InputError(f"{EPISODE_FILE} names a video that is missing", vpath,
-                                                 "re-record the episode, or remove 'camera' from episode.json")
+        # the camera file must lie inside the episode folder: an absolute path or '..' would put foreign frames in the output
+        try: vpath = contained(folder, info.camera.file, folder/EPISODE_FILE, 'camera.file')
+        except InputError: raise InputError(f"{EPISODE_FILE} names a video that is missing", folder/info.camera.file,
+                                            "re-record the episode, or remove 'camera' from episode.json") from None
         video = VideoFrames(vpath)
         ftimes, n = video.frame_times(), len(video)
         if n != info.camera.num_frames:

@@ -4,17 +4,18 @@
 
 # %% ../../nbs/10_ingest.video.ipynb #b2ec48f3
 from __future__ import annotations
-import collections, itertools, logging, os
+import collections, itertools, json, logging, math, os
 from contextlib import contextmanager
 from fractions import Fraction
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterator
 import numpy as np
-from ..core import DecodeError, InputError, hash_path, lazy_import
+from ..core import DecodeError, InputError, SchemaError, hash_path, lazy_import
 from ..schema import Stream, readers
 
 # %% auto #0
-__all__ = ['log', 'libav_log', 'libav_messages', 'decode_packets', 'VideoFrames', 'open_video', 'write_video']
+__all__ = ['log', 'libav_log', 'MAX_TIME_S', 'MAX_HEADER_BYTES', 'libav_messages', 'decode_packets', 'VideoFrames', 'open_video',
+           'write_video', 'read_json_file', 'decode_line', 'check_text', 'check_time', 'contained', 'check_tree']
 
 # %% ../../nbs/10_ingest.video.ipynb #4a34b418
 log = logging.getLogger('dataclaw0.ingest')
@@ -338,3 +339,97 @@ def write_video(path:str|os.PathLike, # output .mp4
         if vs is None: raise ValueError("no frames to write")
         for p in vs.encode(): c.mux(p)
     return path
+
+# %% ../../nbs/10_ingest.video.ipynb #139cb887
+MAX_TIME_S = 1e6 # stream times beyond this many seconds (~11.6 days) are refused as corrupt
+MAX_HEADER_BYTES = 64 << 20 # a JSON header file (trace.json, episode.json, sequence.json) larger than this is refused
+
+def read_json_file(path:str|os.PathLike, # a small JSON file of a stream folder
+                   what:str='file', # what it is, for messages
+                  ):
+    "The JSON content of `path`, read as strict UTF-8; `SchemaError` (invalid UTF-8 or JSON, too big) or `InputError` (unreadable) naming it."
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_HEADER_BYTES:
+            raise SchemaError(f"{what} is {path.stat().st_size >> 20} MiB, too big for a header", path, f"at most {MAX_HEADER_BYTES >> 20} MiB")
+        data = path.read_bytes()
+    except OSError as e: raise InputError(f"cannot read the {what} ({e.strerror})", path) from None
+    try: text = data.decode('utf-8')
+    except UnicodeDecodeError as e:
+        raise SchemaError(f"not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 4]!r})", path, "save it as UTF-8") from None
+    try: return json.loads(text)
+    except json.JSONDecodeError as e: raise SchemaError(f"not valid JSON ({e.msg}, line {e.lineno}, column {e.colno})", path) from None
+    except RecursionError: raise SchemaError("JSON nested too deeply", path) from None
+
+def decode_line(raw:bytes, # one line of a JSONL file, as bytes
+                where:str, # `file:line`, for messages
+               ):
+    "One JSONL line parsed as strict UTF-8 JSON; `SchemaError` naming the line otherwise."
+    try: text = raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        raise SchemaError(f"not valid UTF-8 (byte {e.start} of the line: {raw[e.start:e.start + 4]!r})", where, "save the file as UTF-8") from None
+    try: return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SchemaError(f"not valid JSON ({e.msg}, column {e.colno})", where, "each line must be one JSON object") from None
+    except RecursionError: raise SchemaError("JSON nested too deeply", where) from None
+
+def _bad_text(obj, key:str)->str|None:
+    if isinstance(obj, str):
+        try: obj.encode('utf-8'); return None
+        except UnicodeEncodeError: return key or 'a string'
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if (w := _bad_text(k, f"{key}.<key>" if key else '<key>') or _bad_text(v, f"{key}.{k}" if key else str(k))): return w
+    if isinstance(obj, list):
+        for i, v in enumerate(obj):
+            if (w := _bad_text(v, f"{key}[{i}]")): return w
+    return None
+
+def check_text(obj, # a JSON value read from an input
+               where:str|os.PathLike, # the file (and line) it came from
+               key:str='', # where in the file it sits
+              ):
+    "Raise `SchemaError` when a string in `obj` is not valid Unicode (a lone surrogate like `\\ud83d`); returns `obj`."
+    if (w := _bad_text(obj, key)):
+        raise SchemaError(f"{w} holds text that is not valid Unicode (a lone surrogate)", where, "write characters whole, e.g. \\ud83d\\ude00 for one emoji")
+    return obj
+
+def check_time(v, # the value read
+               key:str, # its field name
+               where:str|os.PathLike, # the file (and line) it came from
+              )->float:
+    "A time in seconds from the stream's start: a finite number in [0, MAX_TIME_S]; `SchemaError` otherwise."
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= MAX_TIME_S:
+        raise SchemaError(f"{key} must be seconds in [0, {MAX_TIME_S:g}], got {repr(v)[:40]}", where,
+                          "times are seconds from the start of the stream: subtract the first timestamp")
+    return float(v)
+
+def contained(root:str|os.PathLike, # the input's folder
+              rel, # the path it names, read from its files
+              where:str|os.PathLike, # the file (and line) that names it
+              key:str, # the field that names it
+             )->Path:
+    "The file `rel` names inside `root`, links resolved; `SchemaError` if it is not a relative path or leaves the folder, `InputError` if missing."
+    root = Path(root)
+    if not isinstance(rel, str) or not rel:
+        raise SchemaError(f"{key} must be a relative path string, got {repr(rel)[:60]}", where)
+    if (PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive
+        or '..' in PurePosixPath(rel.replace('\\', '/')).parts or '\0' in rel):
+        raise SchemaError(f"{key} {rel!r} escapes the folder", where, "paths must be relative to the folder, without '..'")
+    path = root/rel
+    try: inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError): inside = False  # a link loop
+    if not inside: raise SchemaError(f"{key} {rel!r} escapes the folder (through a link)", where)
+    if not path.is_file(): raise InputError(f"{key} {rel!r} not found", where, f"expected the file {path}")
+    return path
+
+def check_tree(root:str|os.PathLike)->Path:
+    "Raise `SchemaError` when a file in the stream folder `root` is a link that leaves it (checked before the folder is hashed)."
+    root = Path(root); real = root.resolve()
+    for q in root.rglob('*'):  # rglob does not descend into linked folders
+        if q.is_symlink():
+            try: ok = q.resolve().is_relative_to(real)
+            except (OSError, RuntimeError): ok = False
+            if not ok: raise SchemaError(f"{q.relative_to(root)} links out of the folder", root,
+                                         "copy the file into the folder instead of linking to it")
+    return root
