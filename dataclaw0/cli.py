@@ -14,12 +14,12 @@ import dataclaw0
 from .core import DataClawError
 
 # %% auto #0
-__all__ = ['app', 'console', 'err_console', 'DEMO_INTENTS', 'bench_app', 'info', 'anchors', 'tasks_cmd', 'intent', 'synth',
-           'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo', 'sft_cmd', 'grpo_cmd', 'train_nano_cmd',
-           'bench_build', 'bench_run', 'bench_report', 'main']
+__all__ = ['app', 'console', 'err_console', 'EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'DEMO_INTENTS', 'bench_app', 'info',
+           'anchors', 'tasks_cmd', 'intent', 'synth', 'serve', 'tailor', 'export_cmd', 'corpus_cmd', 'inspect', 'demo',
+           'sft_cmd', 'grpo_cmd', 'train_nano_cmd', 'bench_build', 'bench_run', 'bench_report', 'main']
 
 # %% ../nbs/80_cli.ipynb #7f7c59af
-app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False,
+app = typer.Typer(name="dataclaw0", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                   help="Agentic data tailoring: raw multimodal streams + an intent -> structured, verifiable, training-ready data.")
 console = Console(stderr=False, force_jupyter=False)  # plain text, also when called from a notebook
 err_console = Console(stderr=True, force_jupyter=False)
@@ -31,9 +31,39 @@ def _version(value:bool):
 def _main(version:bool=typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit.")):
     "Agentic data tailoring: raw multimodal streams + an intent -> structured, verifiable, training-ready data."
 
-def _report(path, e:DataClawError):
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+def _report(path, e:Exception):
+    "Print one line for an error: its kind and message (an unexpected error says so, without a traceback)."
+    from dataclaw0.pipeline import redact
+    msg = (f"error {type(e).__name__}: {e}" if isinstance(e, DataClawError) else
+           f"error (unexpected) {type(e).__name__}: {f'{path}: ' if path else ''}{str(e)[:500]} (please report it)")
     # no markup (paths may hold brackets) and no wrapping (a message stays on one greppable line)
-    err_console.print(f"error {type(e).__name__}: {e}", style="red", markup=False, highlight=False, soft_wrap=True)
+    err_console.print(redact(msg), style="red", markup=False, highlight=False, soft_wrap=True)
+
+def _exit_code(e:Exception)->int:
+    from dataclaw0.pipeline import UsageError, RunBusyError, RunConflictError
+    return EXIT_USAGE if isinstance(e, (UsageError, RunBusyError, RunConflictError)) else EXIT_FAILED
+
+def _fail(path, e:Exception):
+    "Report `e` and exit with its code (2 for a usage error, 1 otherwise)."
+    _report(path, e); raise typer.Exit(_exit_code(e))
+
+def _usage(msg:str, path=None, hint:str|None=None):
+    "Stop with a usage error (exit 2) before any work starts."
+    from dataclaw0.pipeline import UsageError
+    _fail(path, UsageError(msg, path, hint))
+
+def _check_paths(paths:list[Path]):
+    "Usage error for inputs that do not exist, named up front."
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]
+    if len(missing) == 1: _usage("no such file or folder", missing[0], "check the path")
+    if missing: _usage(f"{len(missing)} inputs do not exist: {', '.join(map(str, missing[:5]))}", hint="check the paths")
+
+def _done(failed:int, total:int, what:str='inputs'):
+    "The exit after a per-input loop: 0 if any input worked, 1 if none did."
+    if failed: err_console.print(f"{failed} of {total} {what} could not be read (see above)", markup=False, highlight=False)
+    if total and failed == total: raise typer.Exit(EXIT_FAILED)
 
 # %% ../nbs/80_cli.ipynb #80cdf20f
 @app.command()
@@ -41,17 +71,17 @@ def info(paths:list[Path]=typer.Argument(..., help="Video files, GUI trace folde
          as_json:bool=typer.Option(False, "--json", help="Print one JSON object per stream.")):
     "Print each stream's kind, duration, fps, size and frame count."
     from dataclaw0.ingest.core import open_stream
+    _check_paths(paths)
     table = Table("stream", "kind", "duration (s)", "fps", "size", "frames", "events", "audio")
     failed = 0
     for p in paths:
-        try: s = open_stream(p)
-        except DataClawError as e: _report(p, e); failed += 1; continue
-        d = s.summary()
+        try: d = open_stream(p).summary()
+        except Exception as e: _report(p, e); failed += 1; continue  # one bad input does not hide the others
         if as_json: print(json.dumps(d))
         else: table.add_row(d['name'], d['kind'], f"{d['duration_s']:.2f}", f"{d['fps']:.2f}", d['size'],
                             str(d['frames']), str(d['events']), "yes" if d['audio'] else "no")
     if not as_json and table.row_count: console.print(table)
-    if failed: raise typer.Exit(1)
+    _done(failed, len(paths))
 
 # %% ../nbs/80_cli.ipynb #ab0f7759
 @app.command()
@@ -62,20 +92,27 @@ def anchors(paths:list[Path]=typer.Argument(..., help="Streams (files or folders
     "Extract the factual anchors of each stream and write one AnchorSet JSON per stream."
     from dataclaw0.ingest.core import open_stream, discover_streams
     from dataclaw0.anchors.core import extract_anchors
+    from dataclaw0.anchors.core import anchor_experts as expert_registry
     from rich.progress import track
+    _check_paths(paths)
+    for name in experts or []:
+        if name not in expert_registry: _usage(f"unknown expert {name!r}", hint=f"experts: {', '.join(expert_registry.names())}")
     found = discover_streams(paths)
-    out.mkdir(parents=True, exist_ok=True)
+    if not found: _usage(f"no streams found in {', '.join(map(str, paths[:5]))}", paths[0], "pass video files, GUI traces, robot episodes or image folders")
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: _fail(out, DataClawError(f"cannot create the folder ({e.strerror})", out))
     table, failed = Table("stream", "kind", "anchors", "kinds", "file"), 0
     for p in track(found, description="anchors", console=err_console, transient=True):
         try:
             s = open_stream(p); aset = extract_anchors(s, experts or None)
-        except DataClawError as e: _report(p, e); failed += 1; continue
-        dest = aset.save(out/f"{Path(p).name}.{s.id}.json")
+        except Exception as e: _report(p, e); failed += 1; continue  # the next input still gets its anchors
+        try: dest = aset.save(out/f"{Path(p).name}.{s.id}.json")
+        except OSError as e: _fail(out, DataClawError(f"cannot write ({e.strerror})", out, "free space and run again"))
         kinds = sorted({a.kind for a in aset.anchors})
         table.add_row(Path(p).name, s.kind, str(len(aset)), ", ".join(kinds), str(dest))
         if prompt: console.print(aset.to_prompt(), markup=False, highlight=False)
     console.print(table)
-    if failed: raise typer.Exit(1)
+    _done(failed, len(found))
 
 # %% ../nbs/80_cli.ipynb #6371da15
 @app.command("tasks")
@@ -116,6 +153,13 @@ def synth(path:Path=typer.Argument(..., help="One stream."),
     from dataclaw0.tasks.core import get_task, tasks_for
     from dataclaw0.intent import resolve, parse_constraints, rewrite_instruction, NoFittingTask
     from dataclaw0.verify import score_output
+    from dataclaw0.tasks.core import tasks as task_registry
+    from dataclaw0.synth import backends
+    _check_paths([path])  # usage errors first: nothing is opened or computed for a call that cannot work
+    if task and task not in task_registry: _usage(f"unknown task {task!r}", hint=f"tasks: {', '.join(task_registry.names())}")
+    name_, _, model_ = backend.partition(':')
+    if name_ not in backends: _usage(f"unknown backend {backend!r}", hint=f"backends: {', '.join(backends.names())}")
+    if name_ == 'hf' and not (model or model_): _usage("the hf backend needs a model folder", hint="pass --model DIR (or --backend hf:DIR)")
     try:
         stream = open_stream(path)
         aset = extract_anchors(stream)
@@ -133,7 +177,7 @@ def synth(path:Path=typer.Argument(..., help="One stream."),
             if not r.specs: raise NoFittingTask(r.lines()[0], path, "say what you want from this stream, or pass --task", r.dropped)
             spec = r.specs[0]
         res = synthesize(aset, spec, get_backend(backend, **({'model': model} if model else {})), stream=stream)
-    except DataClawError as e: _report(path, e); raise typer.Exit(1)
+    except Exception as e: _fail(path, e)
     verdict = score_output(res.output if res.ok else (res.raw[-1] if res.raw else ''), spec.task, aset, spec=spec)
     if as_json: print(json.dumps(dict(spec=spec.model_dump(mode='json'), output=res.output, scores=verdict['scores'])))
     else: print(json.dumps(dict(task=spec.task, backend=res.backend, attempts=res.attempts, output=res.output,
@@ -164,15 +208,30 @@ def tailor(inputs:Optional[list[Path]]=typer.Argument(None, help="Streams or fol
            backend:Optional[str]=typer.Option(None, "--backend", "-b", help="template, hf or openai."),
            workers:Optional[int]=typer.Option(None, "--workers", "-w", help="Parallel worker processes."),
            executor:Optional[str]=typer.Option(None, "--executor", help="local or ray."),
-           progress:bool=typer.Option(True, "--progress/--no-progress", help="Show a progress bar.")):
+           progress:bool=typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+           overwrite:bool=typer.Option(False, "--overwrite", help="Replace another run found in the output folder (default: refuse).")):
     "Tailor streams into a training-ready dataset (resumable: rerun into the same folder to continue)."
     from dataclaw0.pipeline import tailor as _tailor
     try: m = _tailor([str(p) for p in inputs] if inputs else None, intent_text, out=out, recipe=config, progress=progress,
-                     tasks=task or None, backend=backend, workers=workers, executor=executor)
-    except DataClawError as e: _report(config, e); raise typer.Exit(1)
+                     overwrite=overwrite, tasks=task or None, backend=backend, workers=workers, executor=executor)
+    except Exception as e: _fail(config or out, e)
     console.print(_summary_table(m, f"{m['config']['output']}: {m['inputs']} streams ({m['resumed']} resumed)"))
+    _print_run_summary(m)
+    if not m['counts']['samples']:
+        err_console.print("no input could be tailored into an accepted sample: see errors.jsonl and rejected.jsonl", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+
+def _print_run_summary(m:dict):
+    "Counts, then errors by kind with the first few inputs, then duplicates put aside."
     c = m['counts']
-    console.print(f"{c['samples']} samples, {c['rejected']} rejected, {c['errors']} errors in {m['timings']['total_s']:.1f}s")
+    console.print(f"{c['samples']} samples, {c['rejected']} rejected, {c['errors']} errors in {m['timings']['total_s']:.1f}s",
+                  markup=False, highlight=False)
+    for kind, d in m.get('errors_by_kind', {}).items():
+        err_console.print(f"  {d['count']} x {kind}: " + "; ".join(f"{Path(f['input']).name}: {f['msg']}" for f in d['first'])
+                          + (" ..." if d['count'] > len(d['first']) else ""), markup=False, highlight=False, soft_wrap=True)
+    if (dup := m.get('duplicates')):
+        err_console.print(f"  {len(dup)} duplicate input(s) tailored once: " + ", ".join(f"{Path(a).name} = {Path(b).name}" for a, b in list(dup.items())[:3]),
+                          markup=False, highlight=False, soft_wrap=True)
 
 # %% ../nbs/80_cli.ipynb #f394614b
 @app.command("export")
@@ -183,7 +242,7 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
     "Export a tailoring run in a format people train with."
     from dataclaw0.export import export
     try: res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
-    except DataClawError as e: _report(out, e); raise typer.Exit(1)
+    except Exception as e: _fail(out, e)
     console.print(f"wrote {dest or (out/'hf' if fmt == 'hf' else res)} ({fmt})")
 
 # %% ../nbs/80_cli.ipynb #21baec4b

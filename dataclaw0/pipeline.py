@@ -310,7 +310,8 @@ class RunDir:
         "The rows of `samples`, `rejected` or `errors` `.jsonl` as dicts; a line that is not JSON raises `SchemaError` naming it."
         f = self.jsonl(which)
         if not f.is_file():
-            if which == 'samples': raise InputError("no samples.jsonl here", self.root, "pass the folder `dataclaw0 tailor` wrote (its --out)")
+            if not self.root.is_dir(): raise UsageError("no such folder", self.root, "pass the folder that `dataclaw0 tailor -o` wrote")
+            if which == 'samples': raise UsageError("no samples.jsonl here", self.root, "pass the folder that `dataclaw0 tailor -o` wrote")
             return []
         rows = []
         for n, line in enumerate(f.read_text(encoding='utf-8', errors='strict').splitlines(), 1):
@@ -678,8 +679,10 @@ def tailor(inputs:list[str]|str|None=None, # files and folders of streams
           )->dict:
     "Tailor streams into a dataset: ingest, anchors, intent, synthesis, verification, written to `out`. Resumable."
     if isinstance(inputs, (str, os.PathLike)): inputs = [str(inputs)]
-    r = load_recipe(recipe, inputs=[str(i) for i in inputs] if inputs else None, intent=intent,
-                    output=str(out) if out is not None else None, **overrides)
+    try: r = load_recipe(recipe, inputs=[str(i) for i in inputs] if inputs else None, intent=intent,
+                         output=str(out) if out is not None else None, **overrides)
+    except (SchemaError, InputError) as e:  # a bad recipe is a usage error: nothing has run
+        raise e if isinstance(e, UsageError) else UsageError(e.msg, e.path, e.hint) from None
     paths, duplicates = plan_inputs(r)  # usage errors are raised here, before the folder is touched
     run, t0 = RunDir(r.output), time.time()
     with run.lock():
