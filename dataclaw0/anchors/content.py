@@ -66,16 +66,19 @@ def colour_names(lab:np.ndarray, # (..., 3) CIELAB: L* in [0, 100], a*, b*
 
 def colour_stats(rgb:np.ndarray, # (H, W, 3) uint8 RGB
                 )->tuple[np.ndarray, np.ndarray]:
-    "Share of the pixels of each `PALETTE` colour, and (mean L*, std L*, mean chroma C*, chromatic share) of one small RGB frame."
+    "Share of the pixels of each `PALETTE` colour, and (mean L*, std L*, mean chroma C*, chromatic share, mean L* of the top and of the bottom third) of one small RGB frame."
     cv2 = lazy_import('cv2')
-    lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+    lab3 = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    third = max(1, lab3.shape[0] // 3)
+    top, bottom = float(lab3[:third, :, 0].mean()), float(lab3[-third:, :, 0].mean())
+    lab = lab3.reshape(-1, 3)
     names = colour_names(lab)
     hist = np.bincount(names.astype(np.int64), minlength=len(PALETTE)) / len(names)
     C = np.hypot(lab[:, 1], lab[:, 2])
-    return hist.astype(np.float32), np.array([lab[:, 0].mean(), lab[:, 0].std(), C.mean(), (C >= 12).mean()], np.float32)
+    return hist.astype(np.float32), np.array([lab[:, 0].mean(), lab[:, 0].std(), C.mean(), (C >= 12).mean(), top, bottom], np.float32)
 
 # %% ../../nbs/26_anchors.content.ipynb #9fc149f7
-CONTENT_VERSION = 1 # bump when the content pass' features change (part of its shared key)
+CONTENT_VERSION = 2 # bump when the content pass' features change (part of its shared key)
 
 _YUV420 = {'yuv420p': False, 'yuvj420p': True} # planar 4:2:0 formats read directly; value: full range
 
@@ -120,7 +123,7 @@ class ContentFeatures:
     motion: np.ndarray # (M, 8) rows of `MOTION_COLUMNS`
     colour_frames: np.ndarray # (C,) frame index of each colour sample
     colour_hist: np.ndarray # (C, len(PALETTE)) share of the sample's pixels of each palette colour
-    colour_stats: np.ndarray # (C, 4) mean L*, std L*, mean chroma C*, chromatic share
+    colour_stats: np.ndarray # (C, 6) mean L*, std L*, mean chroma C*, chromatic share, mean L* of the top and of the bottom third
     cost_s: float = 0.0 # CPU seconds the tap spent (informative)
 
 class _ContentTap:
@@ -152,7 +155,7 @@ class _ContentTap:
         return ContentFeatures(motion=np.asarray(self.motion, np.float64).reshape(-1, len(MOTION_COLUMNS)),
                                colour_frames=np.array([c[0] for c in self.colour], np.int64),
                                colour_hist=np.array([c[1] for c in self.colour], np.float32).reshape(-1, len(PALETTE)),
-                               colour_stats=np.array([c[2] for c in self.colour], np.float32).reshape(-1, 4), cost_s=self.cost)
+                               colour_stats=np.array([c[2] for c in self.colour], np.float32).reshape(-1, 6), cost_s=self.cost)
 
 def content_features(stream:Stream, # a video stream
                      sampling:ContentSampling, # what to sample
@@ -270,6 +273,7 @@ class ColourParams(AnchorExpert.Params):
     vivid_from: float = Field(25.0, ge=0) # ... from this: vivid
     min_share: float = Field(0.12, gt=0, lt=1) # a colour covering at least this share of the pixels is dominant
     max_colours: int = Field(3, ge=1, le=len(PALETTE)) # at most this many dominant colours
+    layout_min: float = Field(8.0, gt=0) # the top third this much lighter (or darker) in L* than the bottom third: 'lighter at the top' ('darker ...')
 
 def band(v:float, edges:tuple, names:tuple)->str:
     "The name of the band of `v` (`edges` ascending, one fewer than `names`)."
@@ -278,7 +282,7 @@ def band(v:float, edges:tuple, names:tuple)->str:
 @anchor_experts.register()
 class ColourLightAnchor(AnchorExpert):
     "Colour and light per segment: dominant palette colours, brightness, contrast and saturation classes (CIELAB)."
-    name, version, kinds, produces = 'colour_light_anchor', '1', ('video',), ('colour_light',)
+    name, version, kinds, produces = 'colour_light_anchor', '2', ('video',), ('colour_light',)
     class Params(ColourParams):
         sampling: ContentSampling = ContentSampling() # what the content pass samples
         shots: ShotParams = ShotParams() # how segments are found (see `shot_boundary_anchor`)
@@ -299,14 +303,16 @@ class ColourLightAnchor(AnchorExpert):
             hist, stats = (feats.colour_hist[m].mean(axis=0), feats.colour_stats[m].mean(axis=0)) if m.any() else extra[seg]
             order = [int(i) for i in np.argsort(-hist, kind='stable')]
             names = [PALETTE[i] for i in order if hist[i] >= p.min_share][:p.max_colours] or [PALETTE[order[0]]]
-            L, sd, C, chrom = (float(x) for x in stats)
+            L, sd, C, chrom, top, bottom = (float(x) for x in stats)
+            layout = 'lighter at the top' if top - bottom >= p.layout_min else 'darker at the top' if bottom - top >= p.layout_min else None
             out.append(self.anchor('colour_light', va.t[f0], _seg_t1(va, f1), confidence=min(1.0, 0.5 + 0.25 * int(m.sum())),
                                    segment=seg, colours=names,
                                    shares={PALETTE[i]: round(float(hist[i]), 3) for i in order if hist[i] >= 0.01},
                                    light=band(L, (p.dark_below, p.dim_below, p.bright_from), LIGHT_CLASSES),
                                    contrast=band(sd, (p.low_contrast_below, p.high_contrast_from), CONTRAST_CLASSES),
                                    saturation=band(C, (p.muted_below, p.vivid_from), SATURATION_CLASSES),
-                                   lightness=round(L, 1), lightness_std=round(sd, 1), chroma=round(C, 1),
+                                   lightness=round(L, 1), lightness_std=round(sd, 1), chroma=round(C, 1), layout=layout,
+                                   top_lightness=round(top, 1), bottom_lightness=round(bottom, 1),
                                    samples=int(m.sum())))
         return out
 

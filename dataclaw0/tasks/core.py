@@ -14,15 +14,20 @@ from ..schema import Anchor, AnchorSet, TaskSpec, Constraints, Focus
 
 # %% auto #0
 __all__ = ['TOL_S', 'Span', 'KIND_WORDS', 'GRIPPER_WORDS', 'COMMAND_WORDS', 'STATE_WORDS', 'CONTACT_WORDS', 'ACTION_WORDS',
-           'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'EVENT_AS_ANCHOR',
-           'BUILTIN_TASK_MODULES', 'tasks', 'boundaries', 'near', 'overlap', 'resolve_evidence', 'span_on', 'spread',
-           'fmt_t', 'ordinal', 'normalize_numbers', 'parse_times', 'parse_count', 'stems', 'mentions', 'content_words',
-           'ordinals_in', 'same_kind', 'position', 'anchor_name', 'names_anchor', 'Grounding', 'Item', 'TaskDef',
-           'extract_json', 'json_span', 'parse_output', 'map_strings', 'restyle_times', 'shuffle_keys', 'recase',
-           'generic_paraphrases', 'edit_items', 'shift_span', 'rotate_field', 'reverse_items', 'drop_none', 'segments',
-           'motion_level', 'gui_phrase', 'failures', 'names_thing', 'active_names', 'anchor_matches', 'item_matches',
-           'primary_anchor', 'ranked_ids', 'apply_constraints', 'constraint_checks', 'TaskRegistry', 'get_task',
-           'tasks_for', 'single_shot_paths', 'check_streams', 'case_table', 'print_cases']
+           'POSITIONAL', 'TIME_STYLES', 'OFF_TOPIC', 'PHASE_TEXT', 'PHASE_WORDS', 'CAMERA_SLOW', 'CAMERA_FAST',
+           'COLOUR_WORDS', 'COLOUR_SAME', 'LIGHT_WORDS', 'LIGHT_L', 'CONTRAST_WORDS', 'CONTRAST_SD', 'SATURATION_WORDS',
+           'SATURATION_C', 'LAYOUT_WORDS', 'LAYOUT_MIN', 'LIGHT_TEXT', 'LIGHT_TEXT_ALT', 'WALK_RE', 'ENTER_WORDS',
+           'LEAVE_WORDS', 'EVENT_AS_ANCHOR', 'BUILTIN_TASK_MODULES', 'tasks', 'CHECK_EXTRA_EXPERTS', 'boundaries',
+           'near', 'overlap', 'resolve_evidence', 'span_on', 'spread', 'fmt_t', 'ordinal', 'normalize_numbers',
+           'parse_times', 'parse_count', 'stems', 'mentions', 'content_words', 'ordinals_in', 'same_kind', 'position',
+           'anchor_name', 'names_anchor', 'Grounding', 'Item', 'TaskDef', 'extract_json', 'json_span', 'parse_output',
+           'map_strings', 'restyle_times', 'shuffle_keys', 'recase', 'generic_paraphrases', 'edit_items', 'shift_span',
+           'rotate_field', 'reverse_items', 'drop_none', 'segments', 'motion_level', 'gui_phrase', 'failures',
+           'said_camera', 'strip_camera', 'camera_phrase', 'camera_periods', 'said_colours', 'said_light_class',
+           'said_contrast', 'said_layout', 'said_saturation', 'colour_phrase', 'said_people', 'people_phrase',
+           'said_phrase', 'content_at', 'content_claims', 'names_thing', 'active_names', 'anchor_matches',
+           'item_matches', 'primary_anchor', 'ranked_ids', 'apply_constraints', 'constraint_checks', 'TaskRegistry',
+           'get_task', 'tasks_for', 'single_shot_paths', 'check_experts', 'check_streams', 'case_table', 'print_cases']
 
 # %% ../../nbs/30_tasks.core.ipynb #46f11073
 TOL_S = 0.25 # default time tolerance for grounding, seconds
@@ -146,7 +151,9 @@ KIND_WORDS = dict(
     shot_boundary=('cut', 'transition', 'boundary', 'shot change', 'scene change', 'edit'),
     keyframe=('keyframe', 'key frame', 'frame', 'still'), image_change=('change', 'edit', 'transition'),
     screen_change=('screen', 'display', 'view'), motion=('motion', 'movement', 'moving'),
-    speech=('say', 'said', 'speak', 'spoken', 'word', 'utterance'), ocr_text=('text', 'caption', 'title', 'label'))
+    speech=('say', 'said', 'speak', 'spoken', 'word', 'utterance'), ocr_text=('text', 'caption', 'title', 'label'),
+    transcript=('say', 'said', 'speak', 'spoken', 'word', 'utterance'), camera_motion=('camera',),
+    person=('person', 'people', 'man', 'woman', 'someone', 'pedestrian', 'cyclist', 'figure'))
 GRIPPER_WORDS = ('gripper', 'hand', 'finger', 'claw', 'robot', 'arm', 'effector')
 COMMAND_WORDS = dict(close=('close', 'shut', 'grip', 'clamp', 'grasp', 'squeeze'), open=('open', 'release', 'let go', 'unclamp'))
 STATE_WORDS = dict(lifted=('lift', 'raise', 'pick up', 'picked up', 'lifted up'), moved=('move', 'carry', 'carried', 'transport', 'shift'),
@@ -207,8 +214,15 @@ def names_anchor(text:str, # a question, a step's text, an answer
             return target.lower() in text.lower() or _target_named(text, re.sub(r"[/:._-]+", " ", target)) or \
                    _named_by_position(text, anchor, anchors, tol, need_kind=False)
         return _target_named(text, str(target)) or str(target).lower() in text.lower()
-    if k in ('speech', 'ocr_text'):
+    if k in ('speech', 'ocr_text', 'transcript'):
+        if any(_said_or_shown(q, [str(v.get('text', ''))]) for q in _quoted_in(text)): return True  # a quote of its words
         return _target_named(text, str(v.get('text', ''))) or _named_by_time(text, anchor, tol)
+    if k == 'camera_motion':  # its motion, and which of the periods of that motion when there are several
+        if v.get('motion') not in {m for m, _ in said_camera(text)}: return False
+        peers = [a.id for a in same_kind(anchor, anchors) if a.value.get('motion') == v.get('motion')]
+        if len(peers) == 1: return True
+        ords = ordinals_in(text)
+        return peers.index(anchor.id) + 1 in ords if ords else _named_by_time(text, anchor, tol)
     name = anchor_name(anchor)
     if name and k in ('phase', 'page', 'image') and (_target_named(text, name) or mentions(text, name)):
         # a name shared with another anchor of the kind does not single this one out
@@ -488,6 +502,217 @@ def failures(anchors:AnchorSet, t0:float, t1:float)->list[Anchor]:
             ((a.kind == 'object_state' and a.value.get('state') == 'dropped') or
              (a.kind == 'gui_action' and a.value.get('effect') == 'none'))]
 
+# %% ../../nbs/30_tasks.core.ipynb #be817384
+_CAM_STILL = r"(?:static|still|fixed|locked[- ]off|steady|stationary|motionless|unmoving|tripod[- ]mounted)"
+_CAMERA_RES = (
+    ('static', re.compile(rf"\b{_CAM_STILL}\s+camera\b|\bcamera\s+(?:is\s+|stays\s+|holds\s+|remains\s+|keeps\s+)?(?:held\s+)?{_CAM_STILL}\b"
+                          r"|\bcamera\s+(?:does\s+not|doesn't|never)\s+move\b|\bno\s+camera\s+(?:motion|movement)\b", re.I)),
+    ('pan', re.compile(r"\bpan(?:s|ning|ned)?\b(?:\s+(?:slowly|quickly|steadily|gently|fast|rapidly))?\s+(?:to\s+the\s+|towards?\s+the\s+)?(left|right)\b", re.I)),
+    ('tilt', re.compile(r"\btilt(?:s|ing|ed)?\b(?:\s+(?:slowly|quickly|steadily|gently|fast|rapidly))?\s+(up|down|upwards?|downwards?)\b", re.I)),
+    ('zoom', re.compile(r"\bzoom(?:s|ing|ed)?\b(?:\s+(?:slowly|quickly|steadily|gently|fast|rapidly))?\s+(in|out)\b", re.I)),
+    ('shaky', re.compile(r"\b(?:shaky|jittery|wobbly|unsteady|hand[- ]?held)\b(?:\s+camera)?|\bcamera\s+(?:shakes|jitters|wobbles)\b", re.I)))
+_SPEED_RE = re.compile(r"\b(slowly|gently|slow|quickly|fast|rapidly|swiftly|quick)\b", re.I)
+CAMERA_SLOW, CAMERA_FAST = 0.15, 0.2 # speeds (frame widths or heights / s) a slow move stays under, a quick one reaches
+
+def said_camera(text:str)->list[tuple[str, str|None]]:
+    "The camera motions `text` claims, as `(class, speed word)` pairs: `('pan_left', 'slowly')`, `('static', None)`."
+    out = []
+    for kind, rx in _CAMERA_RES:
+        for m in rx.finditer(text or ''):
+            if kind in ('static', 'shaky'): out.append((kind, None)); continue
+            d = m.group(1).lower().rstrip('s').replace('ward', '')
+            sp = _SPEED_RE.search(text[max(0, m.start() - 12):m.end() + 12])
+            out.append((f"{kind}_{d}", sp.group(1).lower() if sp else None))
+    return out
+
+def strip_camera(text:str)->str:
+    "`text` with its camera phrases blanked out (so 'static camera' or 'pans left' are not read as the scene's motion)."
+    for _, rx in _CAMERA_RES: text = rx.sub(lambda m: ' ' * len(m.group()), text or '')
+    return text
+
+def camera_phrase(motion:str, speed:float, alt:bool=False)->str:
+    "How templates say one camera period: 'static camera', 'the camera pans right slowly', 'a shaky, handheld camera' (`alt`: other words)."
+    if motion == 'static': return 'the camera holds still' if alt else 'static camera'
+    if motion == 'shaky': return 'a jittery hand-held camera' if alt else 'a shaky, handheld camera'
+    verb, d = motion.split('_')
+    adv = ' slowly' if speed < CAMERA_SLOW * 0.8 else ' quickly' if speed >= CAMERA_FAST * 1.5 else ''
+    if alt: return f"the camera{adv} {dict(pan='pans to the', tilt='tilts', zoom='zooms')[verb]} {dict(up='upward', down='downward').get(d, d)}"
+    return f"the camera {dict(pan='pans', tilt='tilts', zoom='zooms')[verb]} {d}{adv}"
+
+def camera_periods(anchors:AnchorSet, span, share:float=0.25)->list[Anchor]:
+    "The `camera_motion` periods that cover at least `share` of `span` (all that overlap an instant span)."
+    t0, t1 = span
+    return [a for a in anchors.by_kind('camera_motion')
+            if (overlap(t0, t1, a.t0, a.t1) >= share * (t1 - t0) if t1 > t0 else a.t0 <= t0 <= a.t1)]
+
+# %% ../../nbs/30_tasks.core.ipynb #1f805b7d
+COLOUR_WORDS = ('red', 'orange', 'yellow', 'green', 'blue', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray',
+                'teal', 'cyan', 'magenta', 'beige', 'gold', 'silver', 'navy', 'olive', 'maroon', 'turquoise', 'tan', 'cream')
+COLOUR_SAME = dict(gray='grey', violet='purple', magenta='purple', cyan='teal', turquoise='teal', gold='yellow', silver='grey',
+                   navy='blue', maroon='red', tan='beige', cream='beige') # usual names -> the palette's (`anchors.content.PALETTE`)
+
+def said_colours(text:str)->set[str]:
+    "The colour names `text` uses, as palette names (`gray` -> `grey`, `navy` -> `blue`, ...)."
+    return {COLOUR_SAME.get(w, w) for w in COLOUR_WORDS if mentions(text, w)}
+
+LIGHT_WORDS = dict(dark=('dark scene', 'dark shot', 'in the dark', 'darkness', 'night', 'nighttime', 'night time', 'night-like',
+                         'dark light', 'dark lighting', 'very dark', 'pitch dark', 'pitch black'),
+                   dim=('dim', 'dimly', 'low light', 'low-light', 'low key', 'low-key', 'murky', 'gloomy', 'shadowy', 'underexposed'),
+                   normal=('natural light', 'natural lighting', 'even light', 'even lighting', 'evenly lit', 'balanced', 'moderate light',
+                           'neutral exposure'),
+                   bright=('bright', 'brightly', 'well lit', 'well-lit', 'daylight', 'sunlit', 'sunny', 'high key', 'high-key',
+                           'overexposed', 'luminous'))
+LIGHT_L = dict(dark=(-1, 26), dim=(-1, 42), normal=(30, 68), bright=(55, 101)) # the mean L* each light word allows
+CONTRAST_WORDS = dict(low=('low contrast', 'flat contrast', 'flat look', 'soft contrast'), high=('high contrast', 'strong contrast', 'contrasty', 'harsh contrast'))
+CONTRAST_SD = dict(low=(-1, 15), high=(22, 101)) # the spread of L* each allows
+SATURATION_WORDS = dict(muted=('muted', 'desaturated', 'washed out', 'washed-out', 'drab', 'faded', 'low saturation', 'monochrome', 'greyish', 'grayish'),
+                        vivid=('vivid', 'saturated', 'colourful', 'colorful', 'vibrant', 'bold colours', 'bold colors', 'lush', 'rich colours', 'rich colors'))
+SATURATION_C = dict(muted=(-1, 14), vivid=(20, 200)) # the mean chroma C* each allows
+LAYOUT_WORDS = dict(lighter_top=('lighter at the top', 'brighter at the top', 'darker at the bottom', 'light top', 'bright sky'),
+                    darker_top=('darker at the top', 'lighter at the bottom', 'brighter at the bottom', 'dark top'))
+LAYOUT_MIN = 4.0 # L* the top third must be lighter (darker) than the bottom third for 'lighter (darker) at the top'
+
+def _said_one(text:str, words:dict)->str|None:
+    "The one class of `words` that `text` says (None for none, or for two that contradict)."
+    said = [k for k, ws in words.items() if mentions(text, *ws)]
+    return said[0] if len(said) == 1 else None
+
+def said_light_class(text:str)->str|None:
+    "The light `text` claims: 'dark', 'dim', 'normal', 'bright' or None (dark and dim together read as dim)."
+    said = {k for k, ws in LIGHT_WORDS.items() if mentions(strip_camera(text), *ws)}
+    if said == {'dark', 'dim'}: return 'dim'
+    return next(iter(said)) if len(said) == 1 else None
+
+def said_contrast(text:str)->str|None: return _said_one(text, CONTRAST_WORDS)
+def said_layout(text:str)->str|None: return _said_one(text, LAYOUT_WORDS)
+def said_saturation(text:str)->str|None: return _said_one(text, SATURATION_WORDS)
+
+LIGHT_TEXT = dict(dark='dark, night-like light', dim='dim, low light', normal='even, natural light', bright='bright daylight')
+LIGHT_TEXT_ALT = dict(dark='a dark, night-time scene', dim='dimly lit', normal='natural lighting', bright='brightly lit, in daylight')
+
+def colour_phrase(v:dict, alt:bool=False)->str:
+    "How templates say a `colour_light` anchor's colours: 'muted grey and black tones', 'vivid green, grey and blue tones'."
+    names = list(v.get('colours') or [])
+    cols = names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
+    if alt:
+        adj = {'muted': ', desaturated', 'vivid': ', vibrant'}.get(v.get('saturation'), '')
+        con = {'high': ', with strong contrast', 'low': ', with a flat contrast'}.get(v.get('contrast'), '')
+        lay = {'lighter at the top': ', darker at the bottom', 'darker at the top': ', lighter at the bottom'}.get(v.get('layout'), '')
+        return f"colours of {cols}{adj}{con}{lay}"
+    adj = {'muted': 'muted ', 'vivid': 'vivid '}.get(v.get('saturation'), '')
+    con = {'high': ', high contrast', 'low': ', low contrast'}.get(v.get('contrast'), '')
+    lay = f", {v['layout']}" if v.get('layout') else ''
+    return f"{adj}{cols} tones{con}{lay}"
+
+# %% ../../nbs/30_tasks.core.ipynb #0a3309f7
+_NUMBER = dict(one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10)
+_PEOPLE_N = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?(people|persons|person|men|women|figures|pedestrians|cyclists|walkers|children|kids)\b", re.I)
+_PEOPLE_ONE = re.compile(r"\b(?:a|one|single|lone)\s+(?:\w+\s+)?(man|woman|person|cyclist|pedestrian|figure|boy|girl|child|walker|rider)\b", re.I)
+_PEOPLE_NONE = re.compile(r"\bno\s+(?:one|people|person|persons|humans?|figures?|pedestrians?)\b|\bnobody\b|\bempty\s+of\s+people\b|\bunpeopled\b|\bdeserted\b", re.I)
+WALK_RE = re.compile(r"\b(?:walk|walks|walking|move|moves|moving|head|heads|heading|go|goes|going|cross|crosses|crossing|ride|rides|riding)\b[^.;:]{0,24}?\b(left|right)\b", re.I)
+ENTER_WORDS = ('comes into view', 'come into view', 'enters', 'enter the frame', 'enter', 'walks in', 'walks into view', 'steps into view', 'appears')
+LEAVE_WORDS = ('out of view', 'leaves', 'leave the frame', 'leave', 'exits', 'walks out', 'goes out of view', 'out of frame', 'disappears')
+
+def said_people(text:str)->int|None:
+    "How many people `text` says are in view (0 for 'no one'), or None when it does not say."
+    t = strip_camera(text or '')
+    if _PEOPLE_NONE.search(t): return 0
+    if m := _PEOPLE_N.search(t):
+        n = m.group(1).lower(); return int(n) if n.isdigit() else _NUMBER[n]
+    return 1 if _PEOPLE_ONE.search(t) else None
+
+def people_phrase(v:dict, alt:bool=False)->str:
+    "How templates say a `people` anchor: 'no people in view', 'one person, face visible, walks out of view', 'two people walk to the right'."
+    n = int(v.get('count', 0))
+    if n == 0: return 'nobody in view' if alt else 'no people in view'
+    words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']
+    out = (('a single person' if n == 1 else f"{n} people") if alt else
+           f"{words[n] if n < len(words) else n} {'person' if n == 1 else 'people'}")
+    if v.get('faces'): out += ', a face turned to the camera,' if alt else ', face visible,'
+    s = 's' if n == 1 else ''
+    tracks = v.get('tracks', [])
+    tr = next((t for t in tracks if t.get('moves')), None)
+    verbs = [f"head{s} {tr['moves']}" if alt else f"walk{s} to the {tr['moves']}"] if tr else []
+    if any(t.get('enters') for t in tracks): verbs.append(f"enter{s} the frame" if alt else f"come{s} into view")
+    elif any(t.get('leaves') for t in tracks): verbs.append(f"leave{s} the frame" if alt else f"walk{s} out of view")
+    return (out + (' ' + ' and '.join(verbs) if verbs else '')).rstrip(',')
+
+def said_phrase(a:Anchor, alt:bool=False, words:int=8)->str:
+    "How templates say a transcript (or speech) anchor or an `ocr_text` anchor: 'the speaker says \"...\"', 'the screen reads \"...\"'."
+    t = ' '.join(str(a.value.get('text', '')).split()[:words])
+    if a.kind == 'ocr_text': return f'the text "{t}" is on screen' if alt else f'the screen reads "{t}"'
+    return f'a voice says "{t}"' if alt else f'the speaker says "{t}"'
+
+def _quoted_in(text:str)->list[str]:
+    return [a or b for a, b in re.findall(r'"([^"]+)"|“([^”]+)”', text or '')]
+
+def _said_or_shown(q:str, texts:list[str])->bool:
+    "The quoted `q` is (its content words are all in) one of `texts`."
+    cw = content_words(q)
+    return any(q.strip().lower() in t.lower() or (cw and cw <= content_words(t)) for t in texts)
+
+# %% ../../nbs/30_tasks.core.ipynb #6f9acc1d
+def content_at(anchors:AnchorSet, span, tol:float=TOL_S)->dict:
+    "The content anchors of `span`: its colour and people anchors (most overlap), camera periods, and the speech and text inside it."
+    t0, t1 = span
+    def most(kind):
+        best = max(anchors.by_kind(kind), key=lambda a: overlap(t0, t1, a.t0, a.t1), default=None)
+        return best if best is not None and (overlap(t0, t1, best.t0, best.t1) > 0 or best.t0 <= t0 <= best.t1) else None
+    inside = lambda a: a.t1 >= t0 - tol and a.t0 <= t1 + tol
+    return dict(colour=most('colour_light'), people=most('people'), camera=camera_periods(anchors, span),
+                persons=[a for a in anchors.by_kind('person') if inside(a)],
+                said=[a for a in anchors.by_kind('transcript', 'speech') if inside(a) and a.value.get('text')],
+                shown=[a for a in anchors.by_kind('ocr_text') if inside(a)])
+
+def content_claims(text:str, # the text that makes the claims
+                   span, # the (t0, t1) it is about, seconds
+                   anchors:AnchorSet, # the stream's anchors
+                   tol:float=TOL_S,
+                   quotes:bool=True, # check quoted phrases against what is said and shown
+                  )->list[tuple[bool, str]]:
+    "`(holds, reason)` for each content claim of `text` about `span` that the anchors can decide."
+    c, out = content_at(anchors, span, tol), []
+    quoted = text or ''
+    text = re.sub(r'"[^"]*"|“[^”]*”', lambda m: ' ' * len(m.group()), quoted) # what is quoted is checked as a quote, not as a claim
+    for motion, speed in said_camera(text) if anchors.by_kind('camera_motion') else []:
+        got = [a for a in c['camera'] if a.value.get('motion') == motion]
+        ok = bool(got)
+        if ok and speed in ('slowly', 'gently', 'slow'): ok = any(a.value.get('speed', 0) < CAMERA_SLOW for a in got)
+        if ok and speed in ('quickly', 'fast', 'rapidly', 'swiftly', 'quick'): ok = any(a.value.get('speed', 0) >= CAMERA_FAST for a in got)
+        out.append((ok, f"says the camera is {motion.replace('_', ' ')}{' ' + speed if speed else ''}; the camera anchors say "
+                        f"{[(a.value.get('motion'), a.value.get('speed')) for a in c['camera']] or 'nothing for this span'}"))
+    if c['colour'] is not None:
+        v = c['colour'].value
+        if cols := said_colours(text):
+            have = {k for k, s in (v.get('shares') or {}).items() if s >= 0.05} | set(v.get('colours') or [])
+            out.append((cols <= have, f"names colours {sorted(cols - have)} the span does not show (its colours: {v.get('colours')})"))
+        if (lay := said_layout(text)) and v.get('top_lightness') is not None:
+            d = v['top_lightness'] - v['bottom_lightness']
+            out.append((d >= LAYOUT_MIN if lay == 'lighter_top' else d <= -LAYOUT_MIN,
+                        f"says the shot is {lay.replace('_', ' at the ')}; its top third is {d:+.1f} L* from its bottom third"))
+        for said, bands, key, what in ((said_light_class(text), LIGHT_L, 'lightness', 'light'), (said_contrast(text), CONTRAST_SD, 'lightness_std', 'contrast'),
+                                       (said_saturation(text), SATURATION_C, 'chroma', 'saturation')):
+            if said is None or v.get(key) is None: continue
+            lo, hi = bands[said]
+            out.append((lo <= v[key] < hi, f"says {said} {what}; the span's {key} is {v[key]} ({v.get(what)})"))
+    if c['people'] is not None:
+        v, tracks = c['people'].value, c['people'].value.get('tracks', [])
+        if (n := said_people(text)) is not None:
+            out.append((n == v.get('count'), f"says {n} {'person' if n == 1 else 'people'}; {v.get('count')} seen in the span"))
+        if mentions(text, 'face', 'faces'):
+            out.append((v.get('faces', 0) > 0, "mentions a face; no face was seen in the span"))
+        for m in WALK_RE.finditer(strip_camera(text)):
+            d = m.group(1).lower()
+            out.append((any(t.get('moves') == d for t in tracks), f"says someone moves {d}; the tracks move {[t.get('moves') for t in tracks]}"))
+        if mentions(text, *ENTER_WORDS):
+            out.append((any(t.get('enters') for t in tracks), "says someone comes into view; no track starts after the first sample"))
+        if mentions(text, *LEAVE_WORDS):
+            out.append((any(t.get('leaves') for t in tracks), "says someone leaves; no track ends before the last sample"))
+    if quotes and (qs := _quoted_in(quoted)):
+        texts = [str(a.value.get('text', '')) for a in c['said'] + c['shown']]
+        for q in qs: out.append((_said_or_shown(q, texts), f"quotes {q!r}, which is not said or shown in {list(span)} ({texts[:3]})"))
+    return out
+
 # %% ../../nbs/30_tasks.core.ipynb #a9dfed18
 EVENT_AS_ANCHOR = dict(grasp=('gripper', 'command', 'close'), release=('gripper', 'command', 'open'), contact=('contact', None, None))
 
@@ -647,13 +872,24 @@ def single_shot_paths()->dict:
     d = bikes_path().parent
     return {n: d/f for n, f in (('carphone', 'carphone_pristine.mp4'), ('bunny', 'bigbuckbunny.mp4')) if (d/f).is_file()}
 
+CHECK_EXTRA_EXPERTS = dict(video=('people_anchor',)) # opt-in experts the checkers are tested with too, beside the defaults
+
+def check_experts(kind:str)->list:
+    "The experts the check streams of `kind` are annotated with: the defaults, and `CHECK_EXTRA_EXPERTS` that can run here."
+    from dataclaw0.anchors.core import default_experts, anchor_experts
+    out = default_experts(kind)
+    for n in CHECK_EXTRA_EXPERTS.get(kind, ()):
+        if n in anchor_experts and anchor_experts.get(n).available() is None and n not in {e.name for e in out}: out.append(anchor_experts.get(n)())
+    return out
+
 @lru_cache(maxsize=1)
 def _check_streams()->tuple:
     from dataclaw0.samples.core import sample_streams
     from dataclaw0.ingest.core import open_stream
     from dataclaw0.anchors.core import extract_anchors
     paths = {**sample_streams(), **single_shot_paths()}
-    return tuple((n, extract_anchors(open_stream(p))) for n, p in paths.items())
+    streams = {n: open_stream(p) for n, p in paths.items()}
+    return tuple((n, extract_anchors(s, check_experts(s.kind))) for n, s in streams.items())
 
 def check_streams(kinds:Iterable[str]|None=None)->dict[str, AnchorSet]:
     "Anchors of the real streams the checkers are tested on, by name (only the stream kinds in `kinds`)."

@@ -46,7 +46,8 @@ OBJECT_WORDS = ('cube', 'block', 'ball', 'sphere', 'box', 'cup', 'mug', 'bottle'
 SAME_OBJECT = (('cube', 'block'), ('cup', 'mug'), ('ball', 'sphere'), ('disk', 'puck'), ('cloth', 'towel'))
 
 def said_motion(text:str)->str|None:
-    "The motion level `text` claims: 'still', 'peak', 'moving', or None when it says nothing about motion."
+    "The motion level `text` claims: 'still', 'peak', 'moving', or None when it says nothing about motion (camera phrases aside)."
+    text = strip_camera(text) # 'static camera', 'the camera pans left' say what the camera does, not how much moves
     for level in ('still', 'peak', 'moving'):
         if mentions(text, *MOTION_SAID[level]): return level
     return None
@@ -95,7 +96,7 @@ _PHASE_ALT = dict(approach="Reach toward the {obj} with the gripper open.", gras
                   lift="Raise the {obj} from the table.", transport="Bring the {obj} over to the target spot.",
                   place="Put the {obj} in place and release it.", retreat="Withdraw the gripper.")
 _MOTION_DESC = dict(still='a still, steady shot', moving='a moving shot', peak='a shot with fast motion')
-_MOTION_ALT = dict(still='the camera stays static', moving='there is movement in the frame', peak='everything moves rapidly')
+_MOTION_ALT = dict(still='the frame stays still', moving='there is movement in the frame', peak='everything moves rapidly')
 _ENDS = dict(cut='watch what changes before the next cut', end='it runs to the end of the video')
 _ENDS_ALT = dict(cut='keep watching until the next cut', end='it lasts until the end of the video')
 
@@ -108,6 +109,16 @@ def _gui_text(v:dict, alt:bool)->str:
 def _part_ending(s:Anchor, anchors:AnchorSet)->str|None:
     if anchors.stream_kind != 'video': return None
     return 'cut' if ending_holds('cut', (s.t0, s.t1), anchors) else 'end' if ending_holds('end', (s.t0, s.t1), anchors) else None
+
+def _part_content(s:Anchor, anchors:AnchorSet, alt:bool=False)->tuple[list[str], list[Anchor]]:
+    "What a video part's content anchors say, as step phrases -- what is said, what the screen reads, who is there, what the camera does -- and those anchors."
+    c, parts, ev = content_at(anchors, (s.t0, s.t1)), [], []
+    for a in (c['said'][:1] + c['shown'][:1]): parts.append(said_phrase(a, alt)); ev.append(a)
+    if c['people'] is not None: parts.append(people_phrase(c['people'].value, alt)); ev.append(c['people'])
+    if c['camera']:
+        cams = sorted(c['camera'], key=lambda a: a.t0)
+        parts.append(', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0), alt) for a in cams)); ev += cams
+    return parts, ev
 
 def _tutorial_template(anchors:AnchorSet, alt:bool=False)->dict:
     steps, kind = [], anchors.stream_kind
@@ -133,11 +144,14 @@ def _tutorial_template(anchors:AnchorSet, alt:bool=False)->dict:
             kf = next((k for k in keys if s.t0 <= k.t0 <= s.t1), None)
             label = f"The {ordinal(i+1)} part" if alt else f"Part {i+1}"
             cap, level, end = s.value.get('caption'), motion_level(anchors, s.t0, s.t1), _part_ending(s, anchors)
+            said, used = _part_content(s, anchors, alt) if kind == 'video' else ([], [])
             if cap: text = f"{label}: {cap}."
             else:
                 desc = (_MOTION_ALT if alt else _MOTION_DESC).get(level, 'a shot')
-                text = f"{label} ({fmt_t(s.t0)}-{fmt_t(s.t1)}): {desc}" + (f"; {(_ENDS_ALT if alt else _ENDS)[end]}." if end else ".")
-            steps.append(dict(text=text, keyframe_t=kf.t0 if kf else s.t0, span=(s.t0, s.t1), evidence=[s.id] + ([kf.id] if kf else [])))
+                text = (f"{label} ({fmt_t(s.t0)}-{fmt_t(s.t1)}): " + "; ".join([desc] + said) +
+                        (f"; {(_ENDS_ALT if alt else _ENDS)[end]}." if end else "."))
+            steps.append(dict(text=text, keyframe_t=kf.t0 if kf else s.t0, span=(s.t0, s.t1),
+                              evidence=[s.id] + ([kf.id] if kf else []) + [a.id for a in used]))
         n = len(parts)
         unit = 'image' if kind == 'images' else 'part'
         what = unit + ('s' if n != 1 else '')
@@ -201,6 +215,10 @@ def _check_text(g:Grounding, i:int, st, ev:list[Anchor], anchors:AnchorSet, tol:
                 made += 1; g.check(motion_holds(said, level), f"step {i}: text says {said} motion, the motion anchors say {level}")
             for end in sorted(said_ending(text)) if anchors.by_kind('shot_boundary') or anchors.stream_kind == 'video' else []:
                 made += 1; g.check(ending_holds(end, (a.t0, a.t1), anchors, tol), f"step {i}: text says the part ends {'on a cut' if end == 'cut' else 'with the stream'}; it does not")
+    part = next((a for a in ev if a.kind == 'segment'), None)
+    if anchors.stream_kind == 'video' and part is not None: # who is there, what the camera does, what is said or shown
+        for ok, why in content_claims(text, (part.t0, part.t1), anchors, tol):
+            made += 1; g.check(ok, f"step {i}: text {why}")
     known = stream_objects(anchors)
     if known and any(a.kind in ('phase',) + _EVENT_KINDS for a in ev) and (named := objects_said(text, known)):
         made += 1; g.check(objects_hold(named, known), f"step {i}: text names {sorted(named)}, the stream's object is {sorted(known)}")
@@ -308,6 +326,19 @@ class TutorialTask(TaskDef):
         def title_count(o):
             n = parse_count(o['title'])
             return dict(o, title=o['title'].replace(f"({n} ", f"({n + 1} ")) if n is not None and f"({n} " in o['title'] else None
+        def swap_content(it, i, what): # the part's people, camera or quote said wrongly
+            seg = next((a for a in anchors.by_kind('segment') if abs(a.t0 - it['span'][0]) <= TOL_S and abs(a.t1 - it['span'][1]) <= TOL_S), None)
+            if seg is None or anchors.stream_kind != 'video': return None
+            c = content_at(anchors, (seg.t0, seg.t1))
+            if what == 'people' and c['people'] is not None:
+                return dict(it, text=swap_phrase(it['text'], {people_phrase(c['people'].value): 'two people walking to the left' if c['people'].value.get('count', 0) == 0 else 'no people in view'}))
+            if what == 'camera' and c['camera']:
+                cams = sorted(c['camera'], key=lambda a: a.t0)
+                wrong = next(m for m in ('pan_left', 'tilt_up', 'zoom_in', 'static') if m not in {a.value['motion'] for a in cams})
+                return dict(it, text=swap_phrase(it['text'], {', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0)) for a in cams): camera_phrase(wrong, 0.2)}))
+            if what == 'quote' and _quoted(it['text']):
+                return dict(it, text=it['text'].replace(f'"{_quoted(it["text"])[0]}"', '"meet me at the station at noon"'))
+            return None
         def wrong_goal(o):
             pages = sorted(anchors.by_kind('page'), key=lambda a: a.t0)
             if len(pages) < 2 or not _quoted(o['title']): return None
@@ -325,7 +356,10 @@ class TutorialTask(TaskDef):
             wrong_ending=edit_items(output, 'steps', lambda it, i: dict(it, text=swap_phrase(it['text'], ends))),
             wrong_title_count=title_count(output) if anchors.stream_kind in ('video', 'images') else None,
             wrong_object=swap_object(output),
-            wrong_goal=wrong_goal(output) if anchors.stream_kind == 'gui' else None))
+            wrong_goal=wrong_goal(output) if anchors.stream_kind == 'gui' else None,
+            wrong_people_in_text=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'people')),
+            wrong_camera_in_text=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'camera')),
+            misquoted=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'quote'))))
 
     def paraphrases(self, output, anchors):
         out = generic_paraphrases(output)

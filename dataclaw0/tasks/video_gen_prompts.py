@@ -12,9 +12,8 @@ from .core import *
 from .tutorial import said_motion, motion_holds, said_ending, ending_holds, shift_off_boundaries, swap_phrase
 
 # %% auto #0
-__all__ = ['LIGHT_SAID', 'FOCUS_SAID', 'COLOUR_WORDS', 'SINGLE_SHOT', 'LIGHT_BANDS', 'SHARP_MIN', 'GenClip', 'VideoGenPrompts',
-           'prompt_times', 'said_light', 'said_focus', 'said_colours', 'said_single', 'check_clips',
-           'VideoGenPromptsTask']
+__all__ = ['LIGHT_SAID', 'FOCUS_SAID', 'SINGLE_SHOT', 'LIGHT_BANDS', 'SHARP_MIN', 'GenClip', 'VideoGenPrompts', 'prompt_times',
+           'said_light', 'said_focus', 'said_single', 'content_parts', 'check_clips', 'VideoGenPromptsTask']
 
 # %% ../../nbs/30f_tasks.video_gen_prompts.ipynb #440f515c
 class GenClip(Item):
@@ -36,8 +35,6 @@ LIGHT_SAID = dict(bright=('bright', 'brightly', 'well lit', 'high key', 'brightl
                             'neutral exposure'))
 FOCUS_SAID = dict(soft=('soft focus', 'blurry', 'blurred', 'out of focus', 'hazy', 'defocused', 'unsharp'),
                   sharp=('crisp', 'crisply', 'sharp', 'in focus', 'tack sharp', 'detailed', 'razor sharp'))
-COLOUR_WORDS = ('red', 'orange', 'yellow', 'green', 'blue', 'purple', 'violet', 'pink', 'brown', 'black', 'white', 'grey', 'gray',
-                'teal', 'cyan', 'magenta', 'beige', 'gold', 'silver', 'navy', 'olive', 'maroon', 'turquoise')
 SINGLE_SHOT = ('single shot', 'continuous shot', 'single continuous', 'one shot', 'single take', 'one take', 'no cuts', 'no cut',
                'uncut', 'unbroken')
 LIGHT_BANDS = dict(bright=(0.5, 1.01), dim=(-0.01, 0.35), balanced=(0.25, 0.6))
@@ -57,18 +54,14 @@ def said_focus(text:str)->str|None:
     "The focus `text` claims: 'soft', 'sharp' or None."
     return next((k for k, words in FOCUS_SAID.items() if mentions(text, *words)), None)
 
-def said_colours(text:str)->set[str]:
-    "The colour names `text` uses (`gray` read as `grey`)."
-    return {('grey' if w == 'gray' else w) for w in COLOUR_WORDS if mentions(text, w)}
-
 def said_single(text:str)->bool:
     "True when `text` says the clip is one shot."
     return mentions(text, *SINGLE_SHOT)
 
 # %% ../../nbs/30f_tasks.video_gen_prompts.ipynb #f285a5bb
-_MOTION_WORDS = dict(still="a static, locked-off camera; almost nothing moves", moving="steady motion through the frame",
+_MOTION_WORDS = dict(still="almost nothing moves in the frame", moving="steady motion through the frame",
                      peak="fast, energetic motion and quick changes")
-_MOTION_ALT = dict(still="the camera holds still and the scene is motionless", moving="movement flows through the frame",
+_MOTION_ALT = dict(still="the scene is motionless", moving="movement flows through the frame",
                    peak="rapid, vigorous action")
 _LIGHT_WORDS = dict(bright="bright, well-lit exposure", dim="dim, low-key lighting", balanced="balanced natural lighting")
 _LIGHT_ALT = dict(bright="a brightly lit scene", dim="a dark, low-light scene", balanced="even lighting")
@@ -88,16 +81,33 @@ def _clip_values(ev:list[Anchor], anchors:AnchorSet, span, tol:float=TOL_S)->dic
 
 def _light_class(v:float)->str: return 'bright' if v > 0.55 else 'dim' if v < 0.3 else 'balanced'
 
+def content_parts(anchors:AnchorSet, span, alt:bool=False)->tuple[list[str], list[Anchor]]:
+    "What the content anchors say about `span`, as prompt phrases (people, camera, light, colours), and the anchors they come from."
+    c, parts, ev = content_at(anchors, span), [], []
+    if c['people'] is not None: parts.append(people_phrase(c['people'].value, alt)); ev.append(c['people'])
+    if c['camera']:
+        cams = sorted(c['camera'], key=lambda a: a.t0)
+        parts.append(', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0), alt) for a in cams)); ev += cams
+    if c['colour'] is not None:
+        v = c['colour'].value
+        parts += [(LIGHT_TEXT_ALT if alt else LIGHT_TEXT)[v['light']], colour_phrase(v, alt)]; ev.append(c['colour'])
+    return parts, ev
+
 def _prompt_template(anchors:AnchorSet, alt:bool=False)->dict:
     keys, clips = anchors.by_kind('keyframe'), []
     for s in sorted(anchors.by_kind('segment'), key=lambda a: a.t0):
         kf = next((k for k in keys if s.t0 <= k.t0 <= s.t1), None)
         ev = [s] + ([kf] if kf else [])
         vals, level, d = _clip_values(ev, anchors, (s.t0, s.t1)), motion_level(anchors, s.t0, s.t1), s.t1 - s.t0
-        parts = [f"A single continuous shot lasting {d:.1f} seconds" if alt else f"A {d:.1f}-second single continuous shot"]
+        said, used = content_parts(anchors, (s.t0, s.t1), alt)
+        head = f"A single continuous shot lasting {d:.1f} seconds" if alt else f"A {d:.1f}-second single continuous shot"
+        parts = [head + (": " + said[0] if said else "")] + said[1:]
+        ev += used
         if level: parts.append((_MOTION_ALT if alt else _MOTION_WORDS)[level])
-        if vals['brightness'] is not None: parts.append((_LIGHT_ALT if alt else _LIGHT_WORDS)[_light_class(vals['brightness'])])
-        if vals['colors']: parts.append(("colours of " if alt else "a palette of ") + ", ".join(vals['colors'][:3]))
+        if used and any(a.kind == 'colour_light' for a in used): pass # light and colours come from the colour anchor
+        else:
+            if vals['brightness'] is not None: parts.append((_LIGHT_ALT if alt else _LIGHT_WORDS)[_light_class(vals['brightness'])])
+            if vals['colors']: parts.append(("colours of " if alt else "a palette of ") + ", ".join(vals['colors'][:3]))
         if vals['sharpness'] is not None: parts.append((_FOCUS_ALT if alt else _FOCUS_WORDS)['sharp' if vals['sharpness'] >= SHARP_MIN else 'soft'])
         end = 'cut' if ending_holds('cut', (s.t0, s.t1), anchors) else 'end'
         parts.append((_END_ALT if alt else _END_WORDS)[end])
@@ -111,17 +121,20 @@ def _check_prompt(g:Grounding, i:int, c, ev:list[Anchor], anchors:AnchorSet, tol
     "Every claim clip `i`'s prompt makes (and one failure when it makes none)."
     p, made, d = c.prompt, 0, c.span[1] - c.span[0]
     vals = _clip_values(ev, anchors, c.span, tol)
+    coloured = content_at(anchors, c.span, tol)['colour'] is not None # light and colours: the colour anchor's, not the luma's
+    for ok, why in content_claims(p, c.span, anchors, tol):
+        made += 1; g.check(ok, f"clip {i}: prompt {why}")
     if ts := prompt_times(p):
         made += 1; off = [t for t in ts if not near(t, [d, *c.span], tol)]
         g.check(not off, f"clip {i}: prompt states {off} s; the clip lasts {d:.2f} s ({c.span[0]:.2f}-{c.span[1]:.2f})")
     if (said := said_motion(p)) and (level := motion_level(anchors, *c.span)):
         made += 1; g.check(motion_holds(said, level), f"clip {i}: prompt says {said} motion, the motion anchors say {level}")
-    if (light := said_light(p)) and vals['brightness'] is not None:
+    if not coloured and (light := said_light(p)) and vals['brightness'] is not None:
         lo, hi = LIGHT_BANDS[light]
         made += 1; g.check(lo <= vals['brightness'] <= hi, f"clip {i}: prompt says {light} lighting, brightness is {vals['brightness']:.2f}")
     if (focus := said_focus(p)) and vals['sharpness'] is not None:
         made += 1; g.check((vals['sharpness'] >= SHARP_MIN) == (focus == 'sharp'), f"clip {i}: prompt says {focus} focus, sharpness is {vals['sharpness']}")
-    if (cols := said_colours(p)) and vals['colors']:
+    if not coloured and (cols := said_colours(p)) and vals['colors']:
         have = {('grey' if str(x).lower() == 'gray' else str(x).lower()) for x in vals['colors']}
         made += 1; g.check(cols <= have, f"clip {i}: prompt names colours {sorted(cols - have)} the keyframe does not have ({sorted(have)})")
     for end in sorted(said_ending(p)):
@@ -184,6 +197,10 @@ class VideoGenPromptsTask(TaskDef):
             wrong = _MOTION_WORDS['peak'] if lv == 'still' else _MOTION_WORDS['still']
             return dict(it, prompt=swap_phrase(it['prompt'], {w: wrong for w in _MOTION_WORDS.values()}))
         def flip_light(it, i):
+            c = content_at(anchors, it['span'])['colour']
+            if c is not None: # the colour anchor's light, said the opposite way
+                wrong = 'bright' if c.value['light'] in ('dark', 'dim') else 'dark'
+                return dict(it, prompt=swap_phrase(it['prompt'], {LIGHT_TEXT[c.value['light']]: LIGHT_TEXT[wrong]}))
             ev, _ = resolve_evidence(it['evidence'], anchors)
             v = _clip_values(ev, anchors, it['span'])['brightness']
             if v is None or not said_light(it['prompt']): return None
@@ -203,16 +220,41 @@ class VideoGenPromptsTask(TaskDef):
             out['clips'] = new + ([cl[-1]] if len(cl) % 2 else [])
             return out
         def wrong_colours(it, i):
+            c = content_at(anchors, it['span'])['colour']
+            if c is not None: # a palette colour the shot does not show, in place of its own
+                other = next(x for x in ('red', 'green', 'blue', 'yellow', 'purple', 'orange', 'pink') if x not in (c.value.get('shares') or {}))
+                return dict(it, prompt=swap_phrase(it['prompt'], {colour_phrase(c.value): colour_phrase(dict(c.value, colours=[other]))}))
             ev, _ = resolve_evidence(it['evidence'], anchors)
             cols = _clip_values(ev, anchors, it['span'])['colors']
             if not cols or "palette of " not in it['prompt']: return None
             other = next(c for c in COLOUR_WORDS if c not in {str(x).lower() for x in cols} and c != 'gray')
             return dict(it, prompt=re.sub(r"palette of [^;.]+", f"palette of {other}", it['prompt']))
+        def wrong_camera(it, i): # a camera move the shot does not have, in place of what the camera does
+            cams = sorted(content_at(anchors, it['span'])['camera'], key=lambda a: a.t0)
+            if not cams: return None
+            said = ', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0)) for a in cams)
+            wrong = next(m for m in ('pan_left', 'tilt_up', 'zoom_in', 'static') if m not in {a.value['motion'] for a in cams})
+            return dict(it, prompt=swap_phrase(it['prompt'], {said: camera_phrase(wrong, 0.2)}))
+        def wrong_people(it, i): # people where there are none, none where there are some
+            c = content_at(anchors, it['span'])['people']
+            if c is None: return None
+            wrong = 'two people walking to the left' if c.value.get('count', 0) == 0 else 'no people in view'
+            return dict(it, prompt=swap_phrase(it['prompt'], {people_phrase(c.value): wrong}))
+        def wrong_saturation(it, i):
+            c = content_at(anchors, it['span'])['colour']
+            if c is None or c.value.get('saturation') not in ('muted', 'vivid'): return None
+            other = 'vivid' if c.value['saturation'] == 'muted' else 'muted'
+            return dict(it, prompt=swap_phrase(it['prompt'], {colour_phrase(c.value): colour_phrase(dict(c.value, saturation=other))}))
         return drop_none(dict(
             shifted_spans=edit_items(output, 'clips', lambda it, i: shift_span(it, dt)),
             rotated_evidence=rotate_field(output, 'clips', 'evidence'),
             reversed_clips=reverse_items(output, 'clips'),
             off_topic_prompt=edit_items(output, 'clips', lambda it, i: dict(it, prompt=OFF_TOPIC[2])),
+            wrong_camera=edit_items(output, 'clips', wrong_camera),
+            wrong_people=edit_items(output, 'clips', wrong_people),
+            wrong_saturation=edit_items(output, 'clips', wrong_saturation),
+            flipped_layout=edit_items(output, 'clips', lambda it, i: dict(it, prompt=swap_phrase(it['prompt'], {
+                'lighter at the top': 'darker at the top', 'darker at the top': 'lighter at the top'}))),
             wrong_duration=edit_items(output, 'clips', wrong_duration),
             contradicted_motion=edit_items(output, 'clips', contradict),
             flipped_lighting=edit_items(output, 'clips', flip_light),
