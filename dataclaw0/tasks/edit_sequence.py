@@ -14,7 +14,7 @@ from .tutorial import swap_phrase
 # %% auto #0
 __all__ = ['SIZE_SAID', 'SIZE_BANDS', 'TONE_SAID', 'REGION_SAID', 'CUT_SAID', 'NO_CUT_SAID', 'FRACTION_TOL', 'FRAME_S', 'Edit',
            'EditSequence', 'stated_fractions', 'said_size', 'said_tone', 'said_region', 'region_holds', 'said_cut',
-           'said_no_cut', 'check_edits', 'EditSequenceTask']
+           'said_no_cut', 'shot_changes', 'said_changes', 'check_edits', 'EditSequenceTask']
 
 # %% ../../nbs/30g_tasks.edit_sequence.ipynb #76a955f0
 class Edit(BaseModel):
@@ -124,6 +124,45 @@ def _cut_tone(b:Anchor, anchors:AnchorSet)->float|None:
     if s0 is None or s1 is None or s0.value.get('mean_luma') is None or s1.value.get('mean_luma') is None: return None
     return s1.value['mean_luma'] - s0.value['mean_luma']
 
+_LIGHT_SHORT = dict(dark='dark', dim='dim', normal='natural light', bright='bright')
+_WORD_N = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']
+_CHANGE_RE = dict(people=r"(?:number of )?people", light=r"light(?:ing)?", colours=r"colou?rs|palette")
+
+def _cols(names:list)->str: return names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
+
+def shot_changes(s0:Anchor|None, s1:Anchor|None, anchors:AnchorSet, alt:bool=False)->tuple[list[str], list[Anchor]]:
+    "What changes across a cut from shot `s0` to shot `s1`, as edit phrases (people, light, colours; the new shot's camera), and the anchors they come from."
+    if s0 is None or s1 is None: return [], []
+    c0, c1 = content_at(anchors, (s0.t0, s0.t1)), content_at(anchors, (s1.t0, s1.t1))
+    out, ev = [], []
+    goes = (lambda thing: f"the {'number of people' if thing == 'people' else 'lighting' if thing == 'light' else 'palette'} changes") if alt else \
+           (lambda thing: f"the {thing} {'go' if thing in ('people', 'colours') else 'goes'}")
+    if c0['people'] is not None and c1['people'] is not None:
+        n0, n1 = (int(c['people'].value.get('count', 0)) for c in (c0, c1))
+        out.append(f"{goes('people')} from {_WORD_N[min(n0, 10)]} to {_WORD_N[min(n1, 10)]}"); ev += [c0['people'], c1['people']]
+    if c0['colour'] is not None and c1['colour'] is not None:
+        v0, v1 = c0['colour'].value, c1['colour'].value
+        out.append(f"{goes('light')} from {_LIGHT_SHORT[v0['light']]} to {_LIGHT_SHORT[v1['light']]}")
+        out.append(f"{goes('colours')} from {_cols(v0['colours'])} to {_cols(v1['colours'])}"); ev += [c0['colour'], c1['colour']]
+    if c1['camera']:
+        cams = sorted(c1['camera'], key=lambda a: a.t0)
+        out.append(("after the cut, " if alt else "in the new shot, ") + ', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0), alt) for a in cams))
+        ev += cams
+    return out, ev
+
+def said_changes(text:str)->tuple[dict[str, tuple[str, str]], str]:
+    "The `from X to Y` changes `text` states (people, light, colours), and the rest of the text (what it says of the new shot)."
+    found, rest = {}, text or ''
+    for thing, rx in _CHANGE_RE.items():
+        m = re.search(rf"\b(?:{rx})\b[^;:.]*?\bfrom\b(.+?)\bto\b(.+?)(?=;|:|\.\s|\.$|,\s*(?:darken|brighten|making)|$)", rest, re.I)
+        if m: found[thing] = (m.group(1).strip(' ,'), m.group(2).strip(' ,')); rest = rest[:m.start()] + ' ' * (m.end() - m.start()) + rest[m.end():]
+    return found, rest
+
+def _count_word(t:str)->int|None:
+    t = t.strip().lower()
+    if t in ('none', 'no one', 'nobody', 'zero', 'no people'): return 0
+    return parse_count(t)
+
 def _edit_template(anchors:AnchorSet, alt:bool=False)->dict:
     edits = []
     for ch in sorted(anchors.by_kind('image_change'), key=lambda a: a.t0):
@@ -134,9 +173,14 @@ def _edit_template(anchors:AnchorSet, alt:bool=False)->dict:
     if not edits:  # a video: the frames either side of each cut
         for b in sorted(anchors.by_kind('shot_boundary'), key=lambda a: a.t0):
             tone = _tone(_cut_tone(b, anchors))
-            if alt: text = f"At {fmt_t(b.t0)}, switch to the next shot; the scene is replaced over the full frame" + (f", {_TONE_ALT[tone]}." if tone else ".")
+            said, used = shot_changes(*_shots_around(b, anchors), anchors, alt)
+            if said: # what changes between the shots: people, light, colours, the new shot's camera
+                text = ((f"At {fmt_t(b.t0)}, switch to the next shot over the full frame" if alt else
+                         f"Cut to the next shot at {fmt_t(b.t0)}, changing the full frame") + ''.join(f"; {c}" for c in said) +
+                        ((f", {_TONE_ALT[tone]}." if alt else f"; {_TONE_WORDS[tone]}.") if tone else "."))
+            elif alt: text = f"At {fmt_t(b.t0)}, switch to the next shot; the scene is replaced over the full frame" + (f", {_TONE_ALT[tone]}." if tone else ".")
             else: text = f"Cut to the next shot at {fmt_t(b.t0)}; replace the scene across the full frame" + (f" and {_TONE_WORDS[tone]}." if tone else ".")
-            edits.append(dict(before_t=round(max(0.0, b.t0 - FRAME_S), 3), after_t=b.t0, region=None, edit=text, evidence=[b.id]))
+            edits.append(dict(before_t=round(max(0.0, b.t0 - FRAME_S), 3), after_t=b.t0, region=None, edit=text, evidence=[b.id] + [a.id for a in used]))
     if not edits and (shots := segments(anchors)):  # one shot, no cut: nothing was edited, and the item says so
         s = shots[0] if len(shots) == 1 else None
         if s is not None:
@@ -205,6 +249,22 @@ def _check_edit_text(g:Grounding, i:int, e, ev:list[Anchor], anchors:AnchorSet, 
     if ts := parse_times(text):
         off = [t for t in ts if not near(t, [e.before_t, e.after_t] + boundaries(ev), tol)]
         made += 1; g.check(not off, f"edit {i}: text mentions {off}, not its states' times")
+    if len(cuts) == 1 and anchors.stream_kind == 'video' and None not in (shots := _shots_around(cuts[0], anchors, tol)):
+        s0, s1 = shots
+        c0, c1 = content_at(anchors, (s0.t0, s0.t1), tol), content_at(anchors, (s1.t0, s1.t1), tol)
+        changes, rest = said_changes(text)
+        for thing, (x, y) in changes.items(): # each side against its own shot
+            for side, c, words in (('before', c0, x), ('after', c1, y)):
+                if thing == 'people' and c['people'] is not None and (n := _count_word(words)) is not None:
+                    made += 1; g.check(n == c['people'].value.get('count'), f"edit {i}: text says {n} people {side} the cut; {c['people'].value.get('count')} seen")
+                if thing == 'light' and c['colour'] is not None and (lc := said_light_class(words)):
+                    lo, hi = LIGHT_L[lc]
+                    made += 1; g.check(lo <= c['colour'].value['lightness'] < hi, f"edit {i}: text says {lc} light {side} the cut; it is {c['colour'].value['light']}")
+                if thing == 'colours' and c['colour'] is not None and (cols := said_colours(words)):
+                    have = {k for k, v in (c['colour'].value.get('shares') or {}).items() if v >= 0.05} | set(c['colour'].value.get('colours') or [])
+                    made += 1; g.check(cols <= have, f"edit {i}: text names {sorted(cols - have)} {side} the cut; that shot's colours are {c['colour'].value.get('colours')}")
+        for ok, why in content_claims(rest, (s1.t0, s1.t1), anchors, tol): # the rest is about the new shot
+            made += 1; g.check(ok, f"edit {i}: text {why} (the shot after the cut)")
     if not made: g.check(False, f"edit {i}: text {text[:60]!r} states nothing the anchors can decide")
 
 def check_edits(output, anchors:AnchorSet, tol:float=TOL_S)->Grounding:
@@ -288,7 +348,23 @@ class EditSequenceTask(TaskDef):
         is_cut = lambda it: any(by_id.get(x) is not None and by_id[x].kind == 'shot_boundary' for x in it['evidence'])
         no_change = lambda it: all(by_id.get(x) is not None and by_id[x].kind not in ('shot_boundary', 'image_change') for x in it['evidence'])
         shift_t = lambda s: re.sub(r"(\d+(?:\.\d+)?)(\s*s\b)", lambda m: f"{float(m.group(1)) + dt:.2f}{m.group(2)}", s)
+        def wrong_change(it, i, thing): # a change said the wrong way: the people counts swapped, the wrong light or colours after the cut
+            changes, _ = said_changes(it['edit'])
+            if thing not in changes: return None
+            x, y = changes[thing]
+            if thing == 'people': new = (y, x) if x != y else (x, 'three')
+            elif thing == 'light': new = (x, 'bright' if said_light_class(y) in ('dark', 'dim') else 'dark')
+            else:
+                cut = next((by_id[e] for e in it['evidence'] if e in by_id and by_id[e].kind == 'shot_boundary'), None)
+                s1 = _shots_around(cut, anchors)[1] if cut is not None else None
+                c1 = content_at(anchors, (s1.t0, s1.t1))['colour'] if s1 is not None else None
+                if c1 is None: return None
+                new = (x, next(c for c in ('red', 'green', 'blue', 'yellow', 'purple', 'orange') if c not in (c1.value.get('shares') or {})))
+            return dict(it, edit=it['edit'].replace(f"from {x} to {y}", f"from {new[0]} to {new[1]}", 1))
         return drop_none(dict(
+            wrong_people_change=edit_items(output, 'edits', lambda it, i: wrong_change(it, i, 'people')),
+            wrong_light_change=edit_items(output, 'edits', lambda it, i: wrong_change(it, i, 'light')),
+            wrong_colour_change=edit_items(output, 'edits', lambda it, i: wrong_change(it, i, 'colours')),
             swapped_before_after=edit_items(output, 'edits', lambda it, i: dict(it, before_t=it['after_t'], after_t=it['before_t'])),
             shifted_times=edit_items(output, 'edits', lambda it, i: dict(it, before_t=round(it['before_t'] + dt, 3), after_t=round(it['after_t'] + dt, 3))),
             rotated_evidence=rotate_field(output, 'edits', 'evidence'),

@@ -68,6 +68,25 @@ def event_clauses(a:Anchor, anchors:AnchorSet, alt:bool=False)->tuple[str, str]|
         on = f' "{what}"' if what else ''
         return f"does the user {base}{on}", f"the user {third}{on}"
     if a.kind == 'screen_change': return None
+    if a.kind == 'person': # when someone is first seen (and, for `leave=True` in `person_leave_clauses`, last seen)
+        n = ordinal(position(a, anchors))
+        return (f"is the {n} person first seen", f"the {n} person is first seen") if alt else (f"does the {n} person appear", f"the {n} person appears")
+    if a.kind == 'camera_motion':
+        m = v.get('motion', 'static')
+        if m == 'static': return None # holding still is no event
+        peers = [b.id for b in same_kind(a, anchors) if b.value.get('motion') == m]
+        nth = f" for the {ordinal(peers.index(a.id) + 1)} time" if len(peers) > 1 else ''
+        move = camera_phrase(m, 0.15, alt).replace('the camera ', '') # no speed word: the question names the move, not how fast
+        verb = {'pans': 'pan', 'tilts': 'tilt', 'zooms': 'zoom'}
+        base = ' '.join(verb.get(w, w) for w in move.split())
+        return (f"does the camera begin to {base}{nth}", f"the camera begins to {base}{nth}") if alt else \
+               (f"does the camera start to {base}{nth}", f"the camera starts to {base}{nth}")
+    if a.kind in ('transcript', 'speech') and v.get('text'):
+        q = ' '.join(str(v['text']).split()[:6])
+        return (f'does someone say "{q}"', f'someone says "{q}"') if alt else (f'does the speaker say "{q}"', f'the speaker says "{q}"')
+    if a.kind == 'ocr_text' and v.get('text'):
+        q = ' '.join(str(v['text']).split()[:6])
+        return (f'is "{q}" written on screen', f'"{q}" is written on screen') if alt else (f'does the text "{q}" appear on screen', f'the text "{q}" appears on screen')
     if a.kind == 'shot_boundary':
         n = position(a, anchors)
         return (f"does cut number {n} happen", f"cut number {n} happens") if alt else \
@@ -87,14 +106,15 @@ def part_label(s:Anchor, anchors:AnchorSet, alt:bool=False)->str:
     return f"{unit} number {n}" if alt else f"the {ordinal(n)} {unit}"
 
 # %% ../../nbs/30a_tasks.temporal_qa.ipynb #ccefea46
-_EVENT_KINDS = ('gripper', 'object_state', 'gui_action', 'shot_boundary')
+_CONTENT_EVENTS = ('person', 'camera_motion', 'transcript', 'ocr_text') # what the content experts see happen
+_EVENT_KINDS = ('gripper', 'object_state', 'gui_action', 'shot_boundary') + _CONTENT_EVENTS
 _COUNTED = (('shot_boundary', 'hard cuts'), ('gui_action', 'actions'), ('contact', 'contact events'), ('keyframe', 'keyframes'),
             ('image', 'images'))
 
 def _qa_events(anchors:AnchorSet)->list[Anchor]:
     "Events with a phrase, the first of each distinct phrase, in time order."
     out, seen = [], set()
-    for a in anchors.anchors:
+    for a in sorted(anchors.anchors, key=lambda a: (a.t0, a.t1)):
         ph = event_phrase(a, anchors) if a.kind in _EVENT_KINDS else None
         if ph and ph not in seen: seen.add(ph); out.append(a)
     return out
@@ -111,9 +131,15 @@ def _qa_template(anchors:AnchorSet, alt:bool=False, spec:TaskSpec|None=None)->di
                  (f"When does {label} start and end?", f"From {fmt_t(s.t0)} to {fmt_t(s.t1)}.")
         items.append(dict(question=q, answer=ans, type='localization', span=(s.t0, s.t1), evidence=[s.id], about=[s.id]))
     ev = _qa_events(anchors)
-    for a in cap(ev, 5):
+    picked = cap([a for a in ev if a.kind not in _CONTENT_EVENTS], 5) + cap([a for a in ev if a.kind in _CONTENT_EVENTS], 5)
+    for a in sorted(picked, key=lambda a: (a.t0, a.t1)): # up to five structural events and five the content experts saw
         q = f"At what moment {event_clauses(a, anchors, alt)[0]}?" if alt else f"When {event_clauses(a, anchors)[0]}?"
         items.append(dict(question=q, answer=(f"{a.t0:g} seconds in." if alt else f"At {fmt_t(a.t0)}."), type='state_change',
+                          span=(a.t0, a.t1), evidence=[a.id], about=[a.id]))
+    for a in cap([p for p in sorted(anchors.by_kind('person'), key=lambda a: a.t0) if p.value.get('leaves') and p.t1 - p.t0 > TOL_S], 2):
+        n = ordinal(position(a, anchors)) # someone walks out: when they are last seen
+        q = f"At what moment is the {n} person last seen before leaving?" if alt else f"When does the {n} person leave the frame?"
+        items.append(dict(question=q, answer=(f"{a.t1:g} seconds in." if alt else f"At {fmt_t(a.t1)}."), type='state_change',
                           span=(a.t0, a.t1), evidence=[a.id], about=[a.id]))
     k = 0
     for a, b in zip(ev, ev[1:]):
@@ -192,6 +218,8 @@ def _check_qa(g:Grounding, i:int, it:QAItem, anchors:AnchorSet, tol:float):
     if it.type in ('localization', 'state_change'):
         r = ref[0] if ref else None
         need = [] if r is None else ([r.t0] if r.t1 - r.t0 <= tol or it.type == 'state_change' else [r.t0, r.t1])
+        if r is not None and r.kind == 'person' and it.type == 'state_change' and mentions(it.question, *LEAVE_WORDS, 'last seen'):
+            need = [r.t1] # a person leaving: when last seen
         ok = r is not None and bool(times) and all(near(t, [r.t0, r.t1], tol) for t in times) and all(near(t, times, tol) for t in need)
         g.check(ok, f"item {i}: the answer's times {times} are not {[round(t, 2) for t in need] or 'the referent'}")
     else:  # ordering: the answer must point at the earlier of the two
@@ -229,7 +257,8 @@ class TemporalQATask(TaskDef):
 
     def salient(self, anchors, spec=None):
         return segments(anchors) + [a for a in anchors.anchors if a.kind in _EVENT_KINDS + ('contact',) and
-                                    not (a.kind == 'gui_action' and a.value.get('action') == 'scroll')]
+                                    not (a.kind == 'gui_action' and a.value.get('action') == 'scroll') and
+                                    (a.kind not in _CONTENT_EVENTS or event_phrase(a, anchors) is not None)] # a held camera is no event
 
     def media_times(self, output):
         # frames spread over every item's span (not only the first few), at most 8
@@ -248,6 +277,18 @@ class TemporalQATask(TaskDef):
                    if count_target(it['question']) else []
             if len(keys) < 2: return None
             it['evidence'] = [a.id for a in keys[:2]]; it['answer'] = '2'; return it
+        _flip = {'right': 'left', 'left': 'right', 'up': 'down', 'down': 'up', 'in': 'out', 'out': 'in', 'upward': 'downward', 'downward': 'upward'}
+        def wrong_event_words(it, i): # the camera's other direction, a person's arrival for their leaving, words never said
+            r = ref(it)
+            if len(r) != 1: return None
+            q = it['question']
+            if r[0].kind == 'camera_motion':
+                new = re.sub(r"\b(to (?:pan|tilt|zoom)(?: to the)?) (right|left|up|down|in|out|upward|downward)\b", lambda m: f"{m.group(1)} {_flip[m.group(2)]}", q)
+            elif r[0].kind == 'person' and r[0].t1 - r[0].t0 > TOL_S:
+                new = q.replace('leave the frame', 'appear') if 'leave the frame' in q else q.replace(' appear?', ' leave the frame?')
+            elif r[0].kind in ('transcript', 'speech', 'ocr_text'): new = re.sub(r'"[^"]+"', '"meet me at the station at noon"', q, count=1)
+            else: return None
+            return dict(it, question=new) if new != q else None
         shift_t = lambda it, i: dict(it, answer=re.sub(r"(\d+(?:\.\d+)?)(\s*s\b)", lambda m: f"{float(m.group(1)) + 1.5:.2f}{m.group(2)}", it['answer']))
         return drop_none(dict(
             shifted_spans=edit_items(output, 'items', lambda it, i: shift_span(it, 1.5), lambda it: it['type'] != 'counting'),
@@ -259,7 +300,8 @@ class TemporalQATask(TaskDef):
             rotated_evidence=rotate_field(output, 'items', 'evidence', lambda it: it['type'] != 'counting'),
             wrong_referent=rotate_field(output, 'items', 'question', lambda it: it['type'] == 'localization'),
             later_event_first=edit_items(output, 'items', later_answer, lambda it: it['type'] == 'ordering'),
-            off_topic_question=edit_items(output, 'items', lambda it, i: dict(it, question=OFF_TOPIC[0]))))
+            off_topic_question=edit_items(output, 'items', lambda it, i: dict(it, question=OFF_TOPIC[0])),
+            wrong_event_words=edit_items(output, 'items', wrong_event_words, lambda it: it['type'] == 'state_change')))
 
     def paraphrases(self, output, anchors):
         out = generic_paraphrases(output)
