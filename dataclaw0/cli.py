@@ -187,10 +187,20 @@ def synth(path:Path=typer.Argument(..., help="One stream."),
 @app.command()
 def serve(model_dir:Path=typer.Argument(..., help="A transformers model folder (text or Qwen-VL)."),
           port:int=typer.Option(8000, "--port", help="Port on 127.0.0.1."),
-          host:str=typer.Option("127.0.0.1", "--host", help="Address to bind (local only by default).")):
-    "Serve a local model as an OpenAI-compatible chat endpoint (the `hf` backend behind /v1/chat/completions)."
-    from dataclaw0.synth import serve as _serve
-    _serve(str(model_dir), host=host, port=port)
+          host:str=typer.Option("127.0.0.1", "--host", help="Address to bind (local only by default)."),
+          media_root:Optional[Path]=typer.Option(None, "--media-root", help="Allow images named by path or file:// URL inside this folder (default: data URLs only)."),
+          max_tokens:int=typer.Option(1024, "--max-tokens", help="The most tokens one request may ask for."),
+          max_prompt_tokens:int=typer.Option(16384, "--max-prompt-tokens", help="The longest prompt, in tokens."),
+          max_request_bytes:int=typer.Option(16 << 20, "--max-request-bytes", help="The largest request body."),
+          timeout:float=typer.Option(120.0, "--timeout", help="Seconds a generation may take (then it stops, finish_reason 'length').")):
+    "Serve a local model as an OpenAI-compatible chat endpoint (the `hf` backend behind /v1/chat/completions), hardened."
+    from dataclaw0.serve import serve as _serve, ServeLimits
+    if not model_dir.is_dir(): _usage("no such model folder", model_dir, "pass a folder saved with save_pretrained")
+    try: limits = ServeLimits(media_root=str(media_root) if media_root else None, max_completion_tokens=max_tokens,
+                              max_prompt_tokens=max_prompt_tokens, max_request_bytes=max_request_bytes, timeout_s=timeout)
+    except ValueError as e: _usage("bad limit: " + "; ".join(f"{er['loc'][0]} {er['msg']}" for er in e.errors()))
+    try: _serve(str(model_dir), host=host, port=port, limits=limits)
+    except Exception as e: _fail(model_dir, e)
 
 # %% ../nbs/80_cli.ipynb #be6c8590
 def _summary_table(m:dict, title:str)->Table:
