@@ -111,13 +111,16 @@ def _part_ending(s:Anchor, anchors:AnchorSet)->str|None:
     return 'cut' if ending_holds('cut', (s.t0, s.t1), anchors) else 'end' if ending_holds('end', (s.t0, s.t1), anchors) else None
 
 def _part_content(s:Anchor, anchors:AnchorSet, alt:bool=False)->tuple[list[str], list[Anchor]]:
-    "What a video part's content anchors say, as step phrases -- what is said, what the screen reads, who is there, what the camera does -- and those anchors."
+    "What a video part's content anchors say, as step phrases -- what is said, what the screen reads, who is there, what the camera does, its light and colours -- and those anchors."
     c, parts, ev = content_at(anchors, (s.t0, s.t1)), [], []
     for a in (c['said'][:1] + c['shown'][:1]): parts.append(said_phrase(a, alt)); ev.append(a)
     if c['people'] is not None: parts.append(people_phrase(c['people'].value, alt)); ev.append(c['people'])
     if c['camera']:
         cams = sorted(c['camera'], key=lambda a: a.t0)
         parts.append(', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0), alt) for a in cams)); ev += cams
+    if c['colour'] is not None:
+        v = c['colour'].value
+        parts.append(f"{(LIGHT_TEXT_ALT if alt else LIGHT_TEXT)[v['light']]}, {colour_phrase(v, alt)}"); ev.append(c['colour'])
     return parts, ev
 
 def _tutorial_template(anchors:AnchorSet, alt:bool=False)->dict:
@@ -336,6 +339,10 @@ class TutorialTask(TaskDef):
                 cams = sorted(c['camera'], key=lambda a: a.t0)
                 wrong = next(m for m in ('pan_left', 'tilt_up', 'zoom_in', 'static') if m not in {a.value['motion'] for a in cams})
                 return dict(it, text=swap_phrase(it['text'], {', then '.join(camera_phrase(a.value['motion'], a.value.get('speed', 0.0)) for a in cams): camera_phrase(wrong, 0.2)}))
+            if what == 'colour' and c['colour'] is not None:
+                v = c['colour'].value
+                other = next(x for x in ('red', 'green', 'blue', 'yellow', 'purple', 'orange', 'pink') if x not in (v.get('shares') or {}))
+                return dict(it, text=swap_phrase(it['text'], {colour_phrase(v): colour_phrase(dict(v, colours=[other]))}))
             if what == 'quote' and _quoted(it['text']):
                 return dict(it, text=it['text'].replace(f'"{_quoted(it["text"])[0]}"', '"meet me at the station at noon"'))
             return None
@@ -359,6 +366,7 @@ class TutorialTask(TaskDef):
             wrong_goal=wrong_goal(output) if anchors.stream_kind == 'gui' else None,
             wrong_people_in_text=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'people')),
             wrong_camera_in_text=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'camera')),
+            wrong_colours_in_text=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'colour')),
             misquoted=edit_items(output, 'steps', lambda it, i: swap_content(it, i, 'quote'))))
 
     def paraphrases(self, output, anchors):
