@@ -4,7 +4,7 @@
 
 # %% ../../nbs/52_train.grpo.ipynb #9b9bc39a
 from __future__ import annotations
-import argparse, functools, importlib.util, inspect, json, time
+import argparse, functools, importlib.util, inspect, json, shutil, time
 from pathlib import Path
 from typing import Any, Callable
 from ..core import InputError, lazy_import, write_json_atomic
@@ -190,8 +190,12 @@ def reward_log_class():
     if 'cls' in _CB: return _CB['cls']
     tf = lazy_import('transformers', 'hf')
     class RewardLog(tf.TrainerCallback):
-        "Keep TRL's `reward` and `rewards/<name>/mean|std` per logged step; write rewards.json + rewards.png at the end."
-        def __init__(self, out_dir:str|Path): self.out_dir, self.history, self.t0 = Path(out_dir), [], time.perf_counter()
+        "Keep TRL's `reward` and `rewards/<name>/mean|std` per logged step; write rewards.json + rewards.png at the end; stop after `max_time_s`."
+        def __init__(self, out_dir:str|Path, max_time_s:float|None=None):
+            self.out_dir, self.history, self.t0, self.max_time_s = Path(out_dir), [], time.perf_counter(), max_time_s
+        def on_train_begin(self, args, state, control, **kwargs): self.t0 = time.perf_counter()
+        def on_step_end(self, args, state, control, **kwargs):
+            if self.max_time_s and time.perf_counter() - self.t0 > self.max_time_s: control.should_training_stop = True
         def on_log(self, args, state, control, logs=None, **kwargs):
             keep = {k: v for k, v in (logs or {}).items() if k.startswith('rewards/') or k in ('reward', 'reward_std', 'loss', 'completions/mean_length')}
             if keep: self.history.append(dict(step=state.global_step, **keep))
@@ -215,6 +219,7 @@ def train_grpo(corpus:str|Path, # the corpus folder (`dataclaw0 corpus ... -o DI
                model:str|Path, # the SFT checkpoint folder (full model or LoRA adapter)
                out_dir:str|Path, # the run folder: model/, rewards.json, rewards.png, grpo.json
                max_steps:int=100, # optimiser steps
+               max_time_s:float|None=None, # stop after this many seconds of training (None: no limit)
                num_generations:int=8, # completions per prompt (a group)
                per_device_train_batch_size:int=8, # completions per device per micro-step
                gradient_accumulation_steps:int=1, # micro-steps per optimiser step
@@ -274,7 +279,7 @@ def train_grpo(corpus:str|Path, # the corpus folder (`dataclaw0 corpus ... -o DI
         peft = lazy_import('peft', 'train')
         peft_config = peft.LoraConfig(r=lora_r, lora_alpha=lora_alpha, task_type='CAUSAL_LM',
                                       target_modules=['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'])
-    log = reward_log_class()(out_dir)
+    log = reward_log_class()(out_dir, max_time_s)
     trainer = grpo_trainer_class()(model=policy, reward_funcs=funcs, args=args, train_dataset=ds, processing_class=proc,
                                    peft_config=peft_config, callbacks=[log] + list(callbacks or []),
                                    constrained=rollouts == 'constrained', max_string=max_string, max_items=max_items)
@@ -285,6 +290,8 @@ def train_grpo(corpus:str|Path, # the corpus folder (`dataclaw0 corpus ... -o DI
     if hasattr(net, 'merge_and_unload'): net = net.merge_and_unload()  # a plain folder, loadable without peft
     dst = out_dir/'model'
     net.save_pretrained(str(dst)); proc.save_pretrained(str(dst))
+    from dataclaw0.synth import PROMPT_FILE
+    if (Path(model)/PROMPT_FILE).is_file(): shutil.copy(Path(model)/PROMPT_FILE, dst/PROMPT_FILE)  # the prompt the policy learnt
     write_json_atomic(out_dir/'grpo.json', dict(corpus=str(corpus), model=str(model), rows=len(ds), dropped_prompts=dropped,
                                                 rewards=dict(zip([f.__name__ for f in funcs], weights)), rollouts=rollouts,
                                                 use_vllm=vllm, lora_r=lora_r, config={k: v for k, v in cfg.items() if k != 'output_dir'}))

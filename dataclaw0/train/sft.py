@@ -10,7 +10,8 @@ from typing import Any
 from ..core import InputError, lazy_import, write_json_atomic
 
 # %% auto #0
-__all__ = ['IGNORE', 'SFT_CONFIG_EXAMPLE', 'encode_example', 'collate', 'sft_classes', 'train_sft', 'sft_cli']
+__all__ = ['IGNORE', 'SFT_CONFIG_EXAMPLE', 'encode_example', 'collate', 'corpus_prompt', 'write_prompt_options', 'sft_classes',
+           'train_sft', 'sft_cli']
 
 # %% ../../nbs/51_train.sft.ipynb #6c325a5c
 IGNORE = -100 # the label of tokens that carry no loss
@@ -89,6 +90,7 @@ def _make_data_class():
                      num_workers:int=0, # dataloader workers
                      limit:int|None=None, # use at most this many examples per split (quick runs)
                      seed:int=0, # shuffling seed
+                     group_by_length:bool=True, # batch examples of similar length (less padding), as transformers' `group_by_length`
                     ):
             super().__init__()
             self.save_hyperparameters()
@@ -121,8 +123,13 @@ def _make_data_class():
         def _loader(self, split, shuffle):
             torch = lazy_import('torch', 'hf')
             g = torch.Generator().manual_seed(self.hparams.seed)
-            return torch.utils.data.DataLoader(self.splits[split], batch_size=self.hparams.batch_size, shuffle=shuffle, generator=g,
-                                               num_workers=self.hparams.num_workers, collate_fn=lambda b: collate(b, self.pad_id))
+            rows, bs = self.splits[split], self.hparams.batch_size
+            kw = dict(shuffle=shuffle, generator=g)
+            if shuffle and self.hparams.group_by_length and bs > 1:  # random mega-batches, sorted by length inside: less padding
+                tp = lazy_import('transformers.trainer_pt_utils', 'hf', package='transformers')
+                kw = dict(sampler=tp.LengthGroupedSampler(bs, lengths=[len(r['input_ids']) for r in rows], generator=g))
+            return torch.utils.data.DataLoader(rows, batch_size=bs, num_workers=self.hparams.num_workers,
+                                               collate_fn=lambda b: collate(b, self.pad_id), **kw)
         def train_dataloader(self): return self._loader('train', True)
         def val_dataloader(self): return self._loader('val', False) if self.splits.get('val') else []
     return SFTData
@@ -187,6 +194,22 @@ def _make_module_class():
     return SFTModule
 
 # %% ../../nbs/51_train.sft.ipynb #6b234561
+def corpus_prompt(corpus:str|Path, # a corpus folder
+                 )->dict:
+    "The prompt options a corpus was built with (`corpus.json` `params.prompt`); {} for the default prompt."
+    path = Path(corpus)/'corpus.json'
+    if not path.is_file(): return {}
+    try: return dict(json.loads(path.read_text()).get('params', {}).get('prompt') or {})
+    except ValueError as e: raise InputError(f"unreadable corpus manifest: {e}", path, "rebuild the corpus") from e
+
+def write_prompt_options(model_dir:str|Path, # a saved model folder
+                         opts:dict, # `corpus_prompt`'s options
+                        ):
+    "Record how the model's prompts were built (`dataclaw0.synth.PROMPT_FILE`), or nothing for the default prompt."
+    from dataclaw0.synth import PROMPT_FILE
+    default = opts.get('schema', True) and not opts.get('max_anchors')
+    if opts and not default: write_json_atomic(Path(model_dir)/PROMPT_FILE, opts)
+
 def _make_callbacks():
     L = _lightning()
     class SavePretrained(L.Callback):
@@ -197,7 +220,10 @@ def _make_callbacks():
             if self.every and trainer.global_step and trainer.global_step % self.every == 0 and trainer.is_global_zero:
                 module.save_pretrained(self.dirpath/f"step-{trainer.global_step}", merge=False)
         def on_train_end(self, trainer, module):
-            if trainer.is_global_zero: module.save_pretrained(self.dirpath)
+            if not trainer.is_global_zero: return
+            module.save_pretrained(self.dirpath)
+            corpus = getattr(trainer.datamodule, 'corpus', None)  # the prompt the model learnt, for the hf backend
+            if corpus is not None: write_prompt_options(self.dirpath, corpus_prompt(corpus))
 
     class LossCurve(L.Callback):
         "Record train / val loss per step and draw `loss.png` + `loss.json` into `dirpath` at the end."
