@@ -11,16 +11,17 @@ from typing import Any, Iterator
 from urllib.parse import urlparse
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from .core import Registry, DataClawError, InputError, SchemaError, lazy_import
+from .core import Registry, DataClawError, InputError, SchemaError, lazy_import, write_json_atomic
 from .schema import AnchorSet, Stream, TaskSpec
 from .tasks.core import TaskDef, get_task, parse_output, extract_json, segments
 
 # %% auto #0
-__all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'PROMPT_FILE', 'backends', 'FEEDBACK', 'compact_schema', 'to_data_url', 'load_image_url',
-           'build_messages', 'compact_anchors', 'prompt_options', 'pick_frame_times', 'frame_size', 'BackendError',
-           'Backend', 'TemplateBackend', 'Completion', 'model_config', 'load_hf', 'decoding_schema', 'schema_processor',
-           'HFBackend', 'OpenAIBackend', 'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize',
-           'ChatRequest', 'make_app', 'serve', 'serve_in_thread', 'synth_one']
+__all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'PROMPT_FILE', 'backends', 'EXPERTS_FILE', 'FEEDBACK', 'compact_schema', 'to_data_url',
+           'load_image_url', 'build_messages', 'compact_anchors', 'prompt_options', 'pick_frame_times', 'frame_size',
+           'BackendError', 'Backend', 'TemplateBackend', 'Completion', 'model_config', 'load_hf', 'decoding_schema',
+           'schema_processor', 'HFBackend', 'OpenAIBackend', 'write_experts', 'ExpertRouter', 'get_backend',
+           'lenient_json', 'repair_output', 'SynthResult', 'synthesize', 'ChatRequest', 'make_app', 'serve',
+           'serve_in_thread', 'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -161,6 +162,9 @@ class Backend:
     name:str = ''
     reads_frames:bool = False # whether prompts for it should carry frames
     prompt_options:dict = {} # how to build its prompt (`build_messages` / `compact_anchors` options), for fine-tuned models
+    def prompt_for(self, spec:TaskSpec)->dict:
+        "The prompt options for `spec` (a router answers for the expert that will take it)."
+        return self.prompt_options
     def complete(self,
                  messages:list[dict], # OpenAI-format chat
                  anchors:AnchorSet|None=None, # the facts (the template backend reads them directly)
@@ -428,6 +432,54 @@ class OpenAIBackend(Backend):
         return (resp.choices[0].message.content or '') if resp.choices else ''
     def describe(self): return dict(backend=self.name, base_url=self.base_url, model=self.model, temperature=self.temperature)
 
+# %% ../nbs/32_synth.ipynb #1a6cfcfc
+EXPERTS_FILE = 'experts.json'
+
+def write_experts(root:str|Path, # the experts folder
+                  experts:dict[str, str], # expert name -> its model folder, relative to `root` (or absolute)
+                  tasks:dict[str, str], # task -> expert name
+                  default:str|None=None, # the expert for tasks not in `tasks` (None: such tasks are refused)
+                 )->Path:
+    "Write `root/experts.json` after checking that every expert is a model folder and every task names one."
+    root = Path(root)
+    for t, e in tasks.items():
+        if e not in experts: raise InputError(f"task {t!r} goes to unknown expert {e!r}", root, f"use one of {sorted(experts)}")
+    if default is not None and default not in experts: raise InputError(f"default expert {default!r} is unknown", root)
+    for e, d in experts.items(): model_config(root/d)  # each must be a model folder
+    return write_json_atomic(root/EXPERTS_FILE, dict(experts=experts, tasks=tasks, default=default))
+
+@backends.register()
+class ExpertRouter(Backend):
+    "Expert `hf` models behind one backend: each request goes to the expert `experts.json` names for its task."
+    name = 'experts'
+    def __init__(self,
+                 model:str|Path, # the experts folder (with `experts.json`)
+                 **kwargs): # `HFBackend` arguments, the same for every expert
+        self.root = Path(model).expanduser()
+        path = self.root/EXPERTS_FILE
+        if not path.is_file(): raise InputError("not an experts folder (no experts.json)", self.root, "write one with write_experts")
+        try: cfg = json.loads(path.read_text())
+        except ValueError as e: raise InputError(f"unreadable experts map: {e}", path, "rewrite it with write_experts") from e
+        self.experts, self.tasks, self.default = dict(cfg.get('experts') or {}), dict(cfg.get('tasks') or {}), cfg.get('default')
+        bad = sorted({e for e in self.tasks.values() if e not in self.experts} | ({self.default} - set(self.experts) if self.default else set()))
+        if bad: raise InputError(f"experts.json names unknown experts {bad}", path, f"experts are {sorted(self.experts)}")
+        self.backends = {e: HFBackend(self.root/d, **kwargs) for e, d in self.experts.items()}  # loaded lazily, on first use
+        self.reads_frames = any(b.reads_frames for b in self.backends.values())
+        self.constrained = all(b.constrained for b in self.backends.values())
+
+    def expert_for(self, task:str)->HFBackend:
+        "The expert backend that answers `task`."
+        e = self.tasks.get(task, self.default)
+        if e is None: raise InputError(f"no expert for task {task!r}", self.root/EXPERTS_FILE, f"experts cover {sorted(self.tasks)}; add a default")
+        return self.backends[e]
+    def prompt_for(self, spec): return self.expert_for(spec.task).prompt_options
+    def schema_for(self, spec, anchors=None): return self.expert_for(spec.task).schema_for(spec, anchors) if spec is not None else None
+    def generate(self, messages, task:str, **kwargs)->Completion: return self.expert_for(task).generate(messages, **kwargs)
+    def complete(self, messages, anchors=None, spec=None):
+        if spec is None: raise InputError("an experts backend needs the task spec to pick an expert", self.root)
+        return self.expert_for(spec.task).complete(messages, anchors, spec)
+    def describe(self): return dict(backend=self.name, model=str(self.root), experts=self.experts, tasks=self.tasks, default=self.default)
+
 # %% ../nbs/32_synth.ipynb #a8ea7d05
 def get_backend(backend:str|Backend='template', # a Backend, a registry name, or 'name:model'
                 **kwargs)->Backend: # the backend's constructor arguments
@@ -438,6 +490,7 @@ def get_backend(backend:str|Backend='template', # a Backend, a registry name, or
     if sep: kwargs.setdefault('model', arg)
     if cls is HFBackend and 'model' not in kwargs:
         raise InputError("the hf backend needs a model folder", hint="pass model=PATH or 'hf:PATH'")
+    if cls is HFBackend and (Path(kwargs['model']).expanduser()/EXPERTS_FILE).is_file(): cls = ExpertRouter  # experts behind one name
     return cls(**kwargs)
 
 # %% ../nbs/32_synth.ipynb #d369abb2
@@ -621,7 +674,7 @@ def synthesize(anchors:AnchorSet, # the stream's facts
     if backend.reads_frames and stream is not None and stream.num_frames > 0 and max_frames > 0:
         times = pick_frame_times(anchors, max_frames)
         frames = stream.frames(times, frame_size(stream, frame_max_side))
-    opts = backend.prompt_options  # a fine-tuned model gets the prompt it was trained on
+    opts = backend.prompt_for(spec)  # a fine-tuned model gets the prompt it was trained on
     shown = compact_anchors(anchors, spec, opts['max_anchors']) if opts.get('max_anchors') else anchors
     messages = build_messages(spec, shown, frames, times or None, max_anchors, schema=opts.get('schema', True))
     res = SynthResult(task=task.name, stream=anchors.stream_id, backend=backend.name, frame_times=times, backend_info=backend.describe())
