@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 import dataclaw0
-from .core import DataClawError
+from .core import DataClawError, InputError
 
 # %% auto #0
 __all__ = ['app', 'console', 'err_console', 'EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'DEMO_INTENTS', 'bench_app', 'info',
@@ -338,18 +338,27 @@ def grpo_cmd(ctx:typer.Context):
     except DataClawError as e: _report(None, e); raise typer.Exit(1)
 
 @app.command("train-nano")
-def train_nano_cmd(out:Path=typer.Option(Path("nano"), "-o", "--out", help="Run folder (corpus/, model-init/, sft/)."),
-                   stage:str=typer.Option("sft", "--stage", help="What to train: sft."),
+def train_nano_cmd(out:Path=typer.Option(Path("nano"), "-o", "--out", help="Run folder (corpus/, model-init/, sft/, grpo/, experts/, eval.json)."),
+                   stage:str=typer.Option("grpo", "--stage", help="sft (corpus, SFT, evaluation) or grpo (and GRPO from the SFT model)."),
                    quick:bool=typer.Option(False, "--quick", help="Small corpus and model: a smoke run of a few minutes."),
+                   experts:bool=typer.Option(False, "--experts", help="Also train one expert per domain and add its rows."),
                    corpus:Optional[Path]=typer.Option(None, "--corpus", help="Use this corpus folder instead of building one."),
-                   seed:int=typer.Option(0, "--seed", help="Seed of the split, the initialisation and the data order.")):
-    "Train a small Qwen3 from scratch on the corpus (CPU recipe) and print what it learned on the val streams."
-    from dataclaw0.train.nano import train_nano, eval_table
-    try: res = train_nano(out, stage=stage, quick=quick, corpus=corpus, seed=seed, progress=sys.stderr.isatty())
+                   seed:int=typer.Option(0, "--seed", help="Seed of the split, the initialisation and the data order."),
+                   seeds:Optional[str]=typer.Option(None, "--seeds", help="Comma-separated seeds: one run each (OUT/seed-N) and a mean ± spread table.")):
+    "Train a small Qwen3 from scratch on the corpus (CPU recipe: SFT, then GRPO) and print what it learned on the val streams."
+    from dataclaw0.train.nano import train_nano, train_nano_seeds, eval_table, seed_table
+    kw = dict(stage=stage, quick=quick, corpus=corpus, experts=experts, progress=sys.stderr.isatty())
+    try:
+        if seeds:
+            try: ss = [int(x) for x in seeds.split(',') if x.strip()]
+            except ValueError: raise InputError(f"--seeds {seeds!r}", hint="give integers separated by commas, e.g. 0,1,2")
+            res = train_nano_seeds(out, ss, **kw)
+            for sd, r in res['by_seed'].items(): typer.echo(f"seed {sd}:\n" + eval_table(r) + "\n")
+            typer.echo(seed_table(res)); return
+        res = train_nano(out, seed=seed, **kw)
     except DataClawError as e: _report(out, e); raise typer.Exit(1)
     typer.echo(eval_table(res))  # plain text: a markdown table must not be wrapped
-    t = res['timings']; console.print(f"checkpoint: {out/'sft'/'model'}  (eval.json beside it; loss curve {out/'sft'/'loss.png'})  "
-                                      f"timings: {t}", markup=False)
+    console.print(f"models: {res['models']}  (eval.json in {out}; loss curve {out/'sft'/'loss.png'})  timings: {res['timings']}", markup=False)
 
 # %% ../nbs/80_cli.ipynb #f861392a
 bench_app = typer.Typer(name="bench", no_args_is_help=True, help="The open val benchmark: build it, run a backend on it, report runs.")

@@ -4,23 +4,25 @@
 
 # %% ../../nbs/53_train.nano.ipynb #f5100a17
 from __future__ import annotations
-import json, time
+import json, shutil, time
 from pathlib import Path
 from typing import Any
 from ..core import InputError, lazy_import, write_json_atomic
 
 # %% auto #0
-__all__ = ['NANO_SIZES', 'SCORE_COLUMNS', 'make_nano_model', 'evaluate_checkpoint', 'eval_table', 'train_nano']
+__all__ = ['NANO_SIZES', 'SCORE_COLUMNS', 'TABLE_COLUMNS', 'STAGES', 'make_nano_model', 'answer_budgets', 'answer_bounds',
+           'evaluate_model', 'eval_table', 'expert_domains', 'train_experts', 'train_nano', 'train_nano_seeds',
+           'seed_summary', 'seed_table']
 
 # %% ../../nbs/53_train.nano.ipynb #be2819e9
-NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke run. `max_steps` is what fits the time
-                    # on 2 cores (the cosine schedule decays over it); `max_time` is the safeguard
-    full=dict(vocab_size=4096, hidden_size=192, num_layers=4, num_heads=4, num_kv_heads=2, intermediate_size=576, max_anchors=20,
-              intents_per_stream=12, max_length=2048, batch_size=4, lr=2e-3, max_time="00:00:14:00", max_steps=450, eval_limit=20,
-              max_new_tokens=800),
-    quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=16,
-               intents_per_stream=8, max_length=1536, batch_size=4, lr=3e-3, max_time="00:00:01:45", max_steps=90, eval_limit=4,
-               max_new_tokens=400))
+NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke run. The `*_steps` are what fit the time on
+                    # 2 cores (the schedules decay over them); the `*_time` limits are the safeguards
+    full=dict(vocab_size=4096, hidden_size=192, num_layers=4, num_heads=4, num_kv_heads=2, intermediate_size=576, max_anchors=16,
+              intents_per_stream=24, max_length=1536, batch_size=4, lr=3e-3, sft_steps=400, sft_time="00:00:11:00",
+              grpo_steps=12, grpo_time=180, num_generations=4, grpo_batch=8, grpo_lr=3e-5, eval_limit=12, max_new_tokens=640),
+    quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=12,
+               intents_per_stream=8, max_length=2048, batch_size=4, lr=3e-3, sft_steps=60, sft_time="00:00:01:15",
+               grpo_steps=2, grpo_time=30, num_generations=2, grpo_batch=4, grpo_lr=3e-5, eval_limit=3, max_new_tokens=160))
 
 def _texts(split)->list[str]:
     "The text a tokenizer learns from: every message of the split's prompts and completions."
@@ -48,83 +50,232 @@ def make_nano_model(out_dir:str|Path, # where to save the model and tokenizer
 # %% ../../nbs/53_train.nano.ipynb #eceb08b7
 SCORE_COLUMNS = ('format', 'grounding', 'coverage', 'intent', 'efficiency')
 
-def evaluate_checkpoint(model_dir:str|Path, # a `save_pretrained` folder
-                        corpus:str|Path, # the corpus folder
-                        split:str='val', # which split to answer
-                        limit:int|None=None, # at most this many rows (spread over the split)
-                        max_new_tokens:int=1200, # generation budget per answer
-                        constrained:bool=False, # decode constrained to each task's JSON Schema (xgrammar)
-                        out:str|Path|None=None, # write the results here as JSON (default: none)
-                       )->dict:
-    "Answer a split's prompts with the `hf` backend and score them with `verify`: per-task and overall means and validity."
+def answer_budgets(corpus:str|Path, # the corpus folder
+                   tokenizer:Any, # the model's tokenizer (or a folder holding one)
+                   cap:int=2048, # at most this many tokens for any task
+                   split:str='train', # the split whose answers set the budget
+                  )->dict[str, int]:
+    "Task -> generation budget: 1.25 x the longest `split` answer of the task in tokens (+16), at most `cap`."
+    datasets = lazy_import('datasets', 'train'); tf = lazy_import('transformers', 'hf')
+    tok = tf.AutoTokenizer.from_pretrained(str(tokenizer)) if isinstance(tokenizer, (str, Path)) else tokenizer
+    rows, out = datasets.load_from_disk(str(corpus))[split], {}
+    for task, c in zip(rows['task'], rows['completion']):
+        out[task] = max(out.get(task, 0), len(tok(c[0]['content'], add_special_tokens=False)['input_ids']))
+    return {t: min(cap, int(n * 1.25) + 16) for t, n in sorted(out.items())}
+
+def answer_bounds(corpus:str|Path, # the corpus folder
+                  split:str='train', # the split whose answers set the bounds
+                 )->dict[str, int]:
+    "`max_string` / `max_items` for constrained decoding: 1.25 x the longest string / list in the split's answers."
     datasets = lazy_import('datasets', 'train')
+    longest = dict(max_string=1, max_items=1)
+    def walk(o):
+        if isinstance(o, str): longest['max_string'] = max(longest['max_string'], len(o))
+        elif isinstance(o, list): longest['max_items'] = max(longest['max_items'], len(o)); [walk(v) for v in o]
+        elif isinstance(o, dict): [walk(v) for v in o.values()]
+    for c in datasets.load_from_disk(str(corpus))[split]['completion']: walk(json.loads(c[0]['content']))
+    return {k: int(v * 1.25) + 1 for k, v in longest.items()}
+
+def _spread(n:int, limit:int|None)->list[int]:
+    if not limit or n <= limit: return list(range(n))
+    return [round(k * (n - 1) / (limit - 1)) for k in range(limit)] if limit > 1 else [0]
+
+def evaluate_model(model:str|Path, # a model folder, an experts folder, or 'template' (the teacher)
+                   corpus:str|Path, # the corpus folder
+                   split:str='val', # which split to answer
+                   limit:int|None=None, # at most this many rows (spread over the split)
+                   max_new_tokens:int|dict[str, int]=1200, # generation budget per answer, or per task (`answer_budgets`)
+                   constrained:bool=False, # decode constrained to each task's JSON Schema (xgrammar)
+                   tokenizer:Any=None, # counts the template's tokens (default: the model's own)
+                   bounds:dict|None=None, # constrained decoding's `max_string` / `max_items` (`answer_bounds`; None: the backend's)
+                   out:str|Path|None=None, # write the results here as JSON (default: none)
+                  )->dict:
+    "Answer a split's prompts and score them with `verify`: per-task and overall means, validity and mean tokens."
+    datasets = lazy_import('datasets', 'train'); tf = lazy_import('transformers', 'hf')
     from dataclaw0.schema import AnchorSet, TaskSpec
-    from dataclaw0.synth import HFBackend
+    from dataclaw0.synth import get_backend, ExpertRouter
     from dataclaw0.verify import score_output
     rows = datasets.load_from_disk(str(corpus))[split]
-    idx = list(range(len(rows)))
-    if limit and len(idx) > limit: idx = [idx[round(k * (len(idx) - 1) / (limit - 1))] for k in range(limit)] if limit > 1 else idx[:1]
-    backend = HFBackend(model_dir, max_new_tokens=max_new_tokens, constrained=constrained)
+    budget = (lambda t: max_new_tokens.get(t, max(max_new_tokens.values()))) if isinstance(max_new_tokens, dict) else (lambda t: max_new_tokens)
+    teacher = str(model) == 'template'
+    backend = get_backend('template') if teacher else get_backend('hf', model=model, constrained=constrained, **(bounds or {}))
+    tok = tf.AutoTokenizer.from_pretrained(str(tokenizer)) if isinstance(tokenizer, (str, Path)) else tokenizer
     items, t0 = [], time.perf_counter()
-    for i in idx:
+    for i in _spread(len(rows), limit):
         r = rows[i]
         spec = TaskSpec.model_validate_json(r['spec']); anchors = AnchorSet.model_validate_json(r['anchors'])
-        comp = backend.generate(list(r['prompt']), schema=backend.schema_for(spec, anchors))
-        v = score_output(comp.text, r['task'], anchors, spec=spec)
-        items.append(dict(row=i, task=r['task'], stream=r['stream'], valid=v['scores']['format'] == 1.0, tokens=comp.completion_tokens,
-                          finish=comp.finish_reason, **{k: v['scores'].get(k, 1.0) for k in SCORE_COLUMNS}, reasons=v['reasons'][:3], text=comp.text[:400]))
+        if teacher:
+            text = backend.complete(list(r['prompt']), anchors, spec); finish = 'stop'
+            tokens = len(tok(text, add_special_tokens=False)['input_ids']) if tok is not None else None
+        else:
+            gen = backend.expert_for(r['task']) if isinstance(backend, ExpertRouter) else backend
+            comp = gen.generate(list(r['prompt']), max_new_tokens=budget(r['task']), schema=gen.schema_for(spec, anchors))
+            text, tokens, finish = comp.text, comp.completion_tokens, comp.finish_reason
+        v = score_output(text, r['task'], anchors, spec=spec)
+        items.append(dict(row=i, task=r['task'], stream=r['stream'], valid=v['scores']['format'] == 1.0, tokens=tokens,
+                          finish=finish, **{k: v['scores'].get(k, 1.0) for k in SCORE_COLUMNS}, reasons=v['reasons'][:3], text=text[:400]))
     secs = time.perf_counter() - t0
     def agg(its):
+        toks = [i['tokens'] for i in its if i['tokens'] is not None]
         return dict(n=len(its), validity=round(sum(i['valid'] for i in its) / max(len(its), 1), 4),
-                    **{k: round(sum(i[k] for i in its) / max(len(its), 1), 4) for k in SCORE_COLUMNS})
-    res = dict(model=str(model_dir), corpus=str(corpus), split=split, constrained=constrained, seconds=round(secs, 1),
-               mean_tokens=round(sum(i['tokens'] for i in items) / max(len(items), 1), 1),
+                    **{k: round(sum(i[k] for i in its) / max(len(its), 1), 4) for k in SCORE_COLUMNS},
+                    tokens=round(sum(toks) / len(toks), 1) if toks else None)
+    res = dict(model=str(model), corpus=str(corpus), split=split, constrained=constrained and not teacher, seconds=round(secs, 1),
                overall=agg(items), tasks={t: agg([i for i in items if i['task'] == t]) for t in sorted({i['task'] for i in items})}, items=items)
     if out: write_json_atomic(Path(out), res)
     return res
 
-def eval_table(res:dict)->str:
-    "The evaluation as a markdown table: one row per task (and all), unconstrained, then constrained when present."
-    cols = ('n', 'validity') + SCORE_COLUMNS
-    lines = ["| decoding | task | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
-    for r in [res] + ([res['constrained_run']] if res.get('constrained_run') else []):
-        how = 'constrained' if r.get('constrained') else 'unconstrained'
-        for name, a in list(r['tasks'].items()) + [('**all**', r['overall'])]:
-            lines.append(f"| {how} | {name} | " + " | ".join(str(a[c]) if c == 'n' else f"{a[c]:.3f}" for c in cols) + " |")
+# %% ../../nbs/53_train.nano.ipynb #92fd6aae
+TABLE_COLUMNS = ('n', 'validity') + SCORE_COLUMNS + ('tokens',)
+
+def eval_table(res:dict, # `train_nano`'s result (its `runs`), or one `evaluate_model` result
+               per_task:bool=False, # a row per task under each model
+              )->str:
+    "The evaluation as a markdown table: one row per model and decoding (`template` first), overall or per task."
+    runs = res.get('runs') or {('constrained' if res.get('constrained') else 'unconstrained'): res}
+    lines = ["| model | decoding | task | " + " | ".join(TABLE_COLUMNS) + " |", "|---|---|---|" + "---:|" * len(TABLE_COLUMNS)]
+    fmt = lambda c, v: '-' if v is None else str(v) if c == 'n' else f"{v:.1f}" if c == 'tokens' else f"{v:.3f}"
+    for key, r in runs.items():
+        name, _, how = key.rpartition(' ')
+        name, how = (name or 'model', how) if how in ('unconstrained', 'constrained') else (key, '-')
+        rows = ([(t, a) for t, a in r['tasks'].items()] if per_task else []) + [('all', r['overall'])]
+        for task, a in rows: lines.append(f"| {name} | {how} | {task} | " + " | ".join(fmt(c, a.get(c)) for c in TABLE_COLUMNS) + " |")
     return "\n".join(lines)
 
+# %% ../../nbs/53_train.nano.ipynb #b8d95e8d
+def expert_domains(tasks:list[str], # task names
+                  )->dict[str, str]:
+    "Task -> the domain whose expert answers it (the task's first domain)."
+    from dataclaw0.tasks.core import get_task
+    return {t: get_task(t).domains[0] for t in sorted(set(tasks))}
+
+def train_experts(corpus:str|Path, # the corpus folder
+                  init:str|Path, # the model to start each expert from
+                  out_dir:str|Path, # the experts folder: <domain>/ per expert, experts.json
+                  steps:int, # the Omni model's steps, shared out by the domains' shares of the training rows
+                  max_time:str|None=None, # wall-clock limit, likewise shared out ("DD:HH:MM:SS")
+                  seed:int=0, # seed of each expert's run
+                  progress:bool=False, # Lightning's progress bars
+                  **sft_kwargs, # other `train_sft` arguments (batch_size, lr, max_length, ...)
+                 )->Path:
+    "One SFT expert per domain on that domain's rows; returns the experts folder (an `ExpertRouter` reads it)."
+    datasets = lazy_import('datasets', 'train')
+    from dataclaw0.train.sft import train_sft
+    from dataclaw0.synth import write_experts
+    out_dir = Path(out_dir); dd = datasets.load_from_disk(str(corpus))
+    dom = expert_domains(dd['train']['task'])
+    n = len(dd['train'])
+    secs = None
+    if max_time: d_, h_, m_, s_ = (int(x) for x in max_time.split(':')); secs = ((d_ * 24 + h_) * 60 + m_) * 60 + s_
+    experts = {}
+    for d in sorted(set(dom.values())):
+        keep = lambda r: dom.get(r['task']) == d
+        sub = datasets.DatasetDict({k: v.filter(keep) for k, v in dd.items()})
+        sub = datasets.DatasetDict({k: v for k, v in sub.items() if len(v)})
+        share = len(sub['train']) / n
+        src = out_dir/'corpora'/d; sub.save_to_disk(str(src))
+        if (Path(corpus)/'corpus.json').is_file(): shutil.copy(Path(corpus)/'corpus.json', src/'corpus.json')  # the prompt options
+        t = None
+        if secs: t_ = max(15, int(secs * share)); t = f"00:{t_ // 3600:02d}:{t_ % 3600 // 60:02d}:{t_ % 60:02d}"
+        run = train_sft(src, init, out_dir/'runs'/d, max_steps=max(4, round(steps * share)), max_time=t, seed=seed, progress=progress,
+                        val_every=None, **sft_kwargs)
+        shutil.copytree(run, out_dir/d, dirs_exist_ok=True); experts[d] = d
+    write_experts(out_dir, experts, dom)
+    return out_dir
+
 # %% ../../nbs/53_train.nano.ipynb #0e1866f7
-def train_nano(out_dir:str|Path='nano', # the run folder: corpus/, model-init/, sft/ (checkpoint in sft/model, eval.json beside it)
-               stage:str='sft', # 'sft' (GRPO comes with `dataclaw0.train.grpo`)
+STAGES = ('sft', 'grpo')
+
+def train_nano(out_dir:str|Path='nano', # the run folder: corpus/, model-init/, sft/, grpo/, experts/, eval.json
+               stage:str='grpo', # 'sft' (corpus -> SFT -> evaluation) or 'grpo' (and GRPO from the SFT checkpoint)
                quick:bool=False, # the smoke-run sizes and the small corpus
                corpus:str|Path|None=None, # an existing corpus folder (default: build one into out_dir/corpus)
                seed:int=0, # seed of the corpus split, the initialisation and the training order
+               experts:bool=False, # also train per-domain experts and add their rows
                progress:bool=True, # progress bars
-               max_time:str|None=None, # override the size's wall-clock limit ("DD:HH:MM:SS")
+               max_time:str|None=None, # override the size's SFT wall-clock limit ("DD:HH:MM:SS")
+               reuse:bool=True, # keep stages already finished in out_dir (a rerun only does what is missing)
               )->dict:
-    "Build the corpus, train a tokenizer and a small Qwen3 from scratch with the SFT module, evaluate on the val streams."
-    if stage != 'sft': raise InputError(f"stage {stage!r} is not part of this recipe", hint="use --stage sft")
+    "Build the corpus, train a tokenizer and a small Qwen3 from scratch (SFT, then GRPO), evaluate on the val streams."
+    if stage not in STAGES: raise InputError(f"stage {stage!r} is not part of this recipe", hint=f"use one of {', '.join(STAGES)}")
     from dataclaw0.train.sft import train_sft
     out_dir = Path(out_dir); size = 'quick' if quick else 'full'; s = NANO_SIZES[size]
     t0 = time.perf_counter(); timings = {}
+    def tick(name, since): timings[name] = round(time.perf_counter() - since, 1); return time.perf_counter()
     if corpus is None:
         from dataclaw0.corpus import corpus_streams, build_corpus
         corpus = out_dir/'corpus'
-        if not (corpus/'dataset_dict.json').is_file():
-            build_corpus(corpus_streams(quick=quick), corpus, seed=seed, max_anchors=s['max_anchors'],
-                         intents_per_stream=s['intents_per_stream'], progress=progress)
-    timings['corpus_s'] = round(time.perf_counter() - t0, 1)
-    init = make_nano_model(out_dir/'model-init', corpus, size, seed)
-    timings['tokenizer_model_s'] = round(time.perf_counter() - t0 - timings['corpus_s'], 1)
-    t1 = time.perf_counter()
-    ckpt = train_sft(corpus, init, out_dir/'sft', max_steps=s['max_steps'], max_time=max_time or s['max_time'], batch_size=s['batch_size'],
-                     max_length=s['max_length'], lr=s['lr'], seed=seed, progress=progress, val_every=None)
-    timings['sft_s'] = round(time.perf_counter() - t1, 1)
-    t2 = time.perf_counter()
-    runs = {c: evaluate_checkpoint(ckpt, corpus, 'val', limit=s['eval_limit'], max_new_tokens=s['max_new_tokens'], constrained=c)
-            for c in (False, True)}
-    timings['eval_s'] = round(time.perf_counter() - t2, 1)
-    res = dict(runs[False], size=size, timings=timings, constrained_run=runs[True], loss=json.loads((out_dir/'sft'/'loss.json').read_text()),
-               data=json.loads((out_dir/'sft'/'data.json').read_text()))
-    write_json_atomic(Path(ckpt)/'eval.json', res)
+        if not (reuse and (corpus/'dataset_dict.json').is_file()):
+            build_corpus(corpus_streams(quick=quick), corpus, seed=seed, max_anchors=s['max_anchors'], schema=False, digits=2,
+                         intents_per_stream=s['intents_per_stream'], progress=progress, overwrite=True)
+    t = tick('corpus_s', t0)
+    init = out_dir/'model-init'
+    if not (reuse and (init/'config.json').is_file()): make_nano_model(init, corpus, size, seed)
+    t = tick('tokenizer_model_s', t)
+    sft = out_dir/'sft'/'model'
+    if not (reuse and (sft/'config.json').is_file()):
+        train_sft(corpus, init, out_dir/'sft', max_steps=s['sft_steps'], max_time=max_time or s['sft_time'], batch_size=s['batch_size'],
+                  max_length=s['max_length'], lr=s['lr'], seed=seed, progress=progress, val_every=None)
+    t = tick('sft_s', t)
+    models = dict(SFT=sft)
+    if stage == 'grpo':
+        from dataclaw0.train.grpo import train_grpo
+        grpo = out_dir/'grpo'/'model'
+        if not (reuse and (grpo/'config.json').is_file()):
+            train_grpo(corpus, sft, out_dir/'grpo', max_steps=s['grpo_steps'], num_generations=s['num_generations'],
+                       per_device_train_batch_size=s['grpo_batch'], max_completion_length=s['max_new_tokens'] // 2,
+                       max_prompt_length=s['max_length'], learning_rate=s['grpo_lr'], seed=seed, max_time_s=s['grpo_time'],
+                       use_vllm=False, progress=progress)
+        models['SFT+GRPO'] = grpo
+        t = tick('grpo_s', t)
+    if experts:
+        ex = out_dir/'experts'
+        if not (reuse and (ex/'experts.json').is_file()):
+            train_experts(corpus, init, ex, s['sft_steps'], max_time or s['sft_time'], seed=seed, progress=progress,
+                          batch_size=s['batch_size'], max_length=s['max_length'], lr=s['lr'])
+        models['Experts'] = ex
+        t = tick('experts_s', t)
+    budgets, bounds = answer_budgets(corpus, init, cap=s['max_new_tokens']), answer_bounds(corpus)
+    runs = {'template': evaluate_model('template', corpus, 'val', limit=s['eval_limit'], tokenizer=init)}
+    for name, m in models.items():
+        for c in (False, True):
+            runs[f"{name} {'constrained' if c else 'unconstrained'}"] = evaluate_model(m, corpus, 'val', limit=s['eval_limit'],
+                                                                                     max_new_tokens=budgets, constrained=c, bounds=bounds)
+    tick('eval_s', t); timings['total_s'] = round(time.perf_counter() - t0, 1)
+    res = dict(size=size, stage=stage, seed=seed, timings=timings, budgets=budgets, bounds=bounds, runs=runs, checkpoint=str(models[list(models)[-1]]),
+               models={k: str(v) for k, v in models.items()},
+               loss=json.loads((out_dir/'sft'/'loss.json').read_text()) if (out_dir/'sft'/'loss.json').is_file() else None,
+               data=json.loads((out_dir/'sft'/'data.json').read_text()) if (out_dir/'sft'/'data.json').is_file() else None)
+    write_json_atomic(out_dir/'eval.json', res)
     return res
+
+# %% ../../nbs/53_train.nano.ipynb #e48379e2
+def train_nano_seeds(out_dir:str|Path, # the parent folder: one seed-N/ run folder per seed
+                     seeds:list[int]=(0, 1, 2), # the seeds
+                     **kwargs, # `train_nano` arguments
+                    )->dict:
+    "Run `train_nano` once per seed; the results by seed, with `seed_table`'s summary."
+    out_dir = Path(out_dir)
+    runs = {int(sd): train_nano(out_dir/f"seed-{sd}", seed=int(sd), **kwargs) for sd in seeds}
+    res = dict(seeds=list(runs), by_seed={k: dict(runs=v['runs'], timings=v['timings']) for k, v in runs.items()}, summary=seed_summary(runs))
+    write_json_atomic(out_dir/'seeds.json', res)
+    return res
+
+def seed_summary(runs:dict[int, dict], # seed -> `train_nano` result
+                )->dict:
+    "Per model row and score column: mean, min, max and spread over the seeds (overall scores)."
+    out = {}
+    for key in next(iter(runs.values()))['runs']:
+        vals = {c: [r['runs'][key]['overall'].get(c) for r in runs.values() if key in r['runs']] for c in TABLE_COLUMNS[1:]}
+        out[key] = {c: dict(mean=round(sum(v) / len(v), 4), min=min(v), max=max(v), spread=round(max(v) - min(v), 4))
+                    for c, v in vals.items() if v and None not in v}
+    return out
+
+def seed_table(res:dict)->str:
+    "`train_nano_seeds`'s summary as a markdown table: mean ± spread/2 per column, one row per model and decoding."
+    cols = TABLE_COLUMNS[1:]
+    lines = [f"| model (seeds {', '.join(map(str, res['seeds']))}) | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+    for key, d in res['summary'].items():
+        cell = lambda c: '-' if c not in d else (f"{d[c]['mean']:.1f} ± {d[c]['spread']/2:.1f}" if c == 'tokens' else f"{d[c]['mean']:.3f} ± {d[c]['spread']/2:.3f}")
+        lines.append(f"| {key} | " + " | ".join(cell(c) for c in cols) + " |")
+    return "\n".join(lines)
