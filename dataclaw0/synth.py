@@ -295,7 +295,7 @@ def schema_processor(tokenizer, # the model's tokenizer (a VL processor's `.toke
         _XGR_CACHE[key] = (tokenizer, xgr.GrammarCompiler(info, cache_enabled=True))  # the tokenizer is kept alive, so its id stays unique
     compiler = _XGR_CACHE[key][1]
     def compile_(s):
-        try: return compiler.compile_json_schema(json.dumps(s), any_whitespace=False, strict_mode=True)
+        try: return compiler.compile_json_schema(json.dumps(s), any_whitespace=False, separators=(',', ':'), strict_mode=True)  # compact, as the corpus writes JSON
         except Exception as e: raise SchemaError(f"xgrammar cannot compile this JSON Schema: {str(e).splitlines()[0][:200]}") from e
     grammars = [compile_(s) for s in schema] if isinstance(schema, list) else compile_(schema)
     return xgr.contrib.hf.LogitsProcessor(grammars)
