@@ -32,14 +32,17 @@ class ServeLimits(BaseModel):
 
 # %% ../nbs/42_serve.ipynb #c45e2c65
 class TextPart(BaseModel):
+    "A text part of a message's content."
     type: Literal['text']
     text: StrictStr
 
 class ImageURL(BaseModel):
+    "An image part's URL: a data URL (or a file inside `--media-root`)."
     url: StrictStr = Field(min_length=1)
     detail: StrictStr|None = None
 
 class ImagePart(BaseModel):
+    "An image part of a message's content (OpenAI's `image_url` shape)."
     type: Literal['image_url']
     image_url: ImageURL
 
