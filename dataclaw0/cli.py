@@ -246,12 +246,36 @@ def _print_run_summary(m:dict):
 # %% ../nbs/80_cli.ipynb #f394614b
 @app.command("export")
 def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output folder."),
-               fmt:str=typer.Option("chat", "--format", "-f", help="chat (TRL messages), llamafactory (ShareGPT) or hf (datasets)."),
+               fmt:str=typer.Option("chat", "--format", "-f", help="chat (TRL messages), llamafactory (ShareGPT) or hf (datasets) train a "
+                                    "tailoring model; vqa, t2v, gui-agent, robot or tutorial are the data itself, per task, for downstream models."),
                dest:Optional[Path]=typer.Option(None, "--dest", help="Where to write (default: inside OUT)."),
-               text_only:bool=typer.Option(False, "--text-only", help="chat: plain-text messages without images.")):
+               text_only:bool=typer.Option(False, "--text-only", help="chat: plain-text messages without images."),
+               min_score:Optional[list[str]]=typer.Option(None, "--min-score", help="Downstream: NAME=VALUE, a sample score rows need (repeatable), e.g. grounding=1."),
+               no_dedup:bool=typer.Option(False, "--no-dedup", help="Downstream: keep near-identical rows (same stream, text and span)."),
+               max_per_stream:Optional[int]=typer.Option(None, "--max-per-stream", help="Downstream: rows per stream at most."),
+               val:float=typer.Option(0.0, "--val", help="Downstream: fraction of the streams held out as the val split."),
+               seed:int=typer.Option(0, "--seed", help="Downstream: seeds the split."),
+               frames_per_item:int=typer.Option(4, "--frames-per-item", help="vqa: frames per question at most."),
+               long_side:Optional[int]=typer.Option(None, "--long-side", help="Downstream: frames' and clips' longest side (default: the source's size)."),
+               license:str=typer.Option("other", "--license", help="Downstream: the dataset card's license.")):
     "Export a tailoring run in a format people train with."
     from dataclaw0.export import export
-    try: res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
+    from dataclaw0.downstream import FORMATS
+    try:
+        if fmt in FORMATS:
+            scores = {}
+            for item in min_score or []:
+                name, eq, value = item.partition('=')
+                try: scores[name.strip()] = float(value)
+                except ValueError: _usage(f"--min-score {item!r} is not NAME=VALUE", hint="e.g. --min-score grounding=1")
+            dd = export(out, fmt, dest, min_scores=scores, dedup=not no_dedup, max_per_stream=max_per_stream, val=val, seed=seed,
+                        frames_per_item=frames_per_item, long_side=long_side, license=license)
+            where = dest or out/fmt
+            console.print(f"wrote {where} ({fmt}): " + (", ".join(f"{sp} {d.num_rows} rows" for sp, d in dd.items()) or "no rows")
+                          + f"; card {where/'README.md'}, datasets folder {where/'hf'}")
+            return
+        res = export(out, fmt, dest, **({'images': False} if text_only and fmt == 'chat' else {}))
+    except typer.Exit: raise
     except Exception as e: _fail(out, e)
     console.print(f"wrote {dest or (out/'hf' if fmt == 'hf' else res)} ({fmt})")
 
@@ -297,7 +321,7 @@ def inspect(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output folde
 
 # %% ../nbs/80_cli.ipynb #33ec65f5
 DEMO_INTENTS = dict(
-    bikes="help me learn from this street video",
+    bikes="help me learn from this street video and describe its shots",
     pick="something useful for training a robot",
     gui="turn this browser session into training data for a GUI agent",
     bikes_shots="describe the edits between these images")
@@ -314,7 +338,7 @@ def demo(out:Path=typer.Option(Path("dataclaw0_demo"), "-o", "--out", help="Outp
     streams = Table("sample", "intent", title="inputs")
     for name, p in samples.items(): streams.add_row(name, DEMO_INTENTS[name])
     console.print(streams)
-    m = _tailor([str(p) for p in samples.values()], out=out, workers=workers, max_tasks=2,
+    m = _tailor([str(p) for p in samples.values()], out=out, workers=workers, max_tasks=3,
                 intents={str(p): DEMO_INTENTS[n] for n, p in samples.items()})
     console.print(_summary_table(m, f"dataclaw0 demo -> {out}/"))
     c = m['counts']

@@ -141,11 +141,14 @@ def export_hf(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
 EXPORTERS = dict(chat=export_chat, llamafactory=export_llamafactory, hf=export_hf)
 
 def export(out_dir:str|os.PathLike|RunDir, # a tailoring output folder
-           format:str='chat', # chat, llamafactory or hf
+           format:str='chat', # chat, llamafactory or hf; or a downstream format (vqa, t2v, gui-agent, robot, tutorial)
            dest:str|os.PathLike|None=None, # where to write (each format has a default inside `out_dir`)
            **kw):
-    "Export a tailoring run in `format`."
-    if format not in EXPORTERS: raise UsageError(f"unknown export format {format!r}", hint=f"use one of {', '.join(EXPORTERS)}")
+    "Export a tailoring run in `format` (the downstream formats through `dataclaw0.downstream.export_downstream`)."
+    from dataclaw0.downstream import FORMATS, export_downstream
+    if format in FORMATS: return export_downstream(out_dir, format, dest, **kw)
+    if format not in EXPORTERS:
+        raise UsageError(f"unknown export format {format!r}", hint=f"use one of {', '.join([*EXPORTERS, *FORMATS])}")
     return EXPORTERS[format](out_dir, dest, **kw)
 
 def load_export(path:str|os.PathLike, # a `chat` export (.jsonl) or a `llamafactory` export (its folder or data.json)

@@ -132,7 +132,7 @@ class RunDir:
     "A tailoring run's folder: its layout, its lock, its recipe fingerprint, atomic writes and reading back."
     OUTPUT_FILES = ('samples', 'rejected', 'errors') # the three JSONL files, rebuilt from the parts
     RUN_FILE, MANIFEST, LOCK, PARTS, ANCHORS, FRAMES = 'run.json', 'manifest.json', '.lock', '.parts', 'anchors', 'frames'
-    EXPORTS = ('chat.jsonl', 'llamafactory', 'hf') # what `export` writes by default; cleared with the run
+    EXPORTS = ('chat.jsonl', 'llamafactory', 'hf', 'vqa', 't2v', 'gui-agent', 'robot', 'tutorial') # what `export` writes by default; cleared with the run
 
     def __init__(self, root:str|os.PathLike): # the output folder
         self.root = Path(root)
