@@ -18,7 +18,7 @@ from .pipeline import RunDir, UsageError, run_write_error
 
 # %% auto #0
 __all__ = ['FORMATS', 'norm_text', 'spread', 'split_by_stream', 'passes', 'Media', 'write_clip', 'Format', 'item_times',
-           'action_repr', 'export_downstream', 'downstream_card', 'check_downstream']
+           'action_repr', 'export_downstream', 'downstream_card', 'frame_mismatch', 'check_downstream']
 
 # %% ../nbs/43_downstream.ipynb #09f536af
 def norm_text(s:str)->str:
@@ -332,7 +332,7 @@ def _hf_rows(rows:list[dict], fmt:Format, root:Path)->list[dict]:
 
 def _features(rows:list[dict], fmt:Format):
     "The dataset's features: inferred from the rows, with the image columns as `datasets.Image`."
-    datasets = lazy_import('datasets', extra='train')
+    datasets = lazy_import('datasets', extra='export')
     feats = datasets.Dataset.from_list(rows).features
     for col, how in fmt.images.items(): feats[col] = datasets.Image() if how == 'one' else datasets.List(datasets.Image())
     return feats
@@ -359,7 +359,7 @@ def export_downstream(out_dir:str|os.PathLike|RunDir, # a tailoring output folde
                       progress:bool=True, # progress bars
                      ):
     "Write the run's samples as a `format` dataset: media files, `<split>.jsonl`, `hf/` (`load_from_disk`) and a dataset card; returns the `DatasetDict`."
-    datasets = lazy_import('datasets', extra='train')
+    datasets = lazy_import('datasets', extra='export')
     from dataclaw0.export import _run
     if format not in FORMATS: raise UsageError(f"unknown downstream format {format!r}", hint=f"use one of {', '.join(FORMATS)}")
     fmt, run, t_start = FORMATS[format], _run(out_dir), time.perf_counter()
@@ -406,7 +406,12 @@ def export_downstream(out_dir:str|os.PathLike|RunDir, # a tailoring output folde
         for sp, rs in splits.items(): write_text_atomic(tmp/f"{sp}.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rs))
         if format == 't2v': _t2v_files(tmp, splits)
         dd = datasets.DatasetDict({sp: datasets.Dataset.from_list(_hf_rows(rs, fmt, tmp), features=_features(rs, fmt)) for sp, rs in splits.items()})
-        if dd: dd.save_to_disk(str(tmp/'hf'))
+        if dd:
+            bars = datasets.is_progress_bar_enabled()
+            if not progress: datasets.disable_progress_bars()
+            try: dd.save_to_disk(str(tmp/'hf'))
+            finally:
+                if bars: datasets.enable_progress_bars()
         info = dict(format=format, rows={sp: len(rs) for sp, rs in splits.items()}, streams={sid: sp for sid, sp in split_of.items()},
                     filters=dict(min_scores=min_scores or {}, dedup=dedup, max_per_stream=max_per_stream, val=val, seed=seed),
                     tally=dict(tally), skipped=skipped, media=written, elapsed_s=round(time.perf_counter() - t_start, 1))
@@ -438,7 +443,7 @@ def _size_category(n:int)->str:
 
 def downstream_card(fmt:Format, dd, info:dict, run:RunDir, rows:list[dict], license:str='other')->str:
     "The dataset card of a downstream export: Hub front matter, then what it holds and how it was made."
-    hub = lazy_import('huggingface_hub', package='huggingface_hub')
+    hub = lazy_import('huggingface_hub', extra='export')
     n = sum(info['rows'].values())
     yaml_info = {}
     if dd:
@@ -457,7 +462,7 @@ def downstream_card(fmt:Format, dd, info:dict, run:RunDir, rows:list[dict], lice
         backends[s.backend] += 1; intents[s.intent or '(none)'] += 1
         sources[s.stream] = s.stream_uri
     lines = [f"# dataclaw0 `{fmt.name}` export", "",
-             f"{n} rows ({', '.join(f'{sp} {k}' for sp, k in info['rows'].items()) or 'none'}) from {len(sources)} streams, cut from the "
+             f"{n} rows ({', '.join(f'{sp} {k}' for sp, k in info['rows'].items()) or 'none'}) from {len(sources)} stream{'s' * (len(sources) != 1)}, cut from the "
              f"verified `{fmt.task}` samples of a dataclaw0 tailoring run. Splits are by stream: a val stream is never in train.", "",
              f"Layout: {fmt.modelled_on}. Media paths in the JSONL files are relative to this folder; `hf/` is a "
              f"`datasets.DatasetDict` with the images embedded.", "", f"Load: {fmt.loads}.", "",
@@ -495,6 +500,22 @@ def _clip_frames(path:Path)->list[np.ndarray]:
     av = lazy_import('av', package='av')
     with av.open(str(path)) as c: return [f.to_ndarray(format='rgb24') for f in c.decode(video=0)]
 
+def frame_mismatch(got:np.ndarray, # a frame as exported
+                   stream:Stream, # its source
+                   t:float, # the stream time it claims
+                   tol:float=6.0, # the largest difference from the source frame allowed at all
+                  )->str|None:
+    "Why `got` is not the source's frame at `t` (None when it is): further than `tol` from it, or closer to a neighbouring frame."
+    ft = np.asarray(stream.frame_times(), dtype=float)
+    i = int(np.abs(ft - t).argmin())
+    idx = [j for j in (i - 1, i, i + 1) if 0 <= j < len(ft)]
+    src = stream.frames([float(ft[j]) for j in idx])
+    d = {j: _frame_diff(got, fr) for j, fr in zip(idx, src)}
+    if d[i] > tol: return f"difference {d[i]:.1f} from the source's frame at {ft[i]:.3f} s"
+    near = min((j for j in idx if j != i), key=d.get, default=None)
+    if near is not None and d[near] < d[i]: return f"closer to the frame at {ft[near]:.3f} s ({d[near]:.1f}) than to {ft[i]:.3f} s ({d[i]:.1f})"
+    return None
+
 def check_downstream(dest:str|os.PathLike, # a downstream export folder
                      out_dir:str|os.PathLike|RunDir, # the run it was cut from (its samples name the source streams)
                      tol:float=6.0, # mean absolute difference (0-255) a frame may differ from the source by
@@ -528,10 +549,9 @@ def check_downstream(dest:str|os.PathLike, # a downstream export folder
             if abs(len(frames) / fps - (r['span'][1] - r['span'][0])) > 1.0 / fps + 1e-6: problems.append(f"{where}: the clip lasts {len(frames) / fps:.3f} s for a {r['span'][1] - r['span'][0]:.3f} s span")
             if abs(r['start_time'] - r['span'][0]) > 1.0 / fps: problems.append(f"{where}: the clip starts at {r['start_time']} s, the span at {r['span'][0]} s")
             if frames:
-                t_last = r['start_time'] + (len(frames) - 1) / fps
-                src = s.frames([r['start_time'], t_last])
-                for name, a, b in (('first', frames[0], src[0]), ('last', frames[-1], src[1])):
-                    if _frame_diff(a, b) > tol: problems.append(f"{where}: the clip's {name} frame is not the source's ({_frame_diff(a, b):.1f})")
+                for name, fr, t in (('first', frames[0], r['start_time']), ('last', frames[-1], r['start_time'] + (len(frames) - 1) / fps)):
+                    why = frame_mismatch(fr, s, t, tol)
+                    if why: problems.append(f"{where}: the clip's {name} frame is not the source's ({why})")
         if info['format'] == 'gui-agent':
             s = stream(r['stream'])
             ev = [e for e in s.events if abs(float(e['t']) - r['t']) < 1e-3]
@@ -551,7 +571,6 @@ def check_downstream(dest:str|os.PathLike, # a downstream export folder
     for f in sorted(dest.glob('images/*/*.jpg')):
         sid, t = f.parent.name, float(f.stem)
         if sid not in uris: problems.append(f"{f.relative_to(dest)}: no stream {sid} in the run"); continue
-        got = np.asarray(Image.open(f).convert('RGB'))
-        d = _frame_diff(got, stream(sid).frames([t])[0])
-        if d > tol: problems.append(f"{f.relative_to(dest)}: not the source's frame at {t} s (difference {d:.1f})")
+        why = frame_mismatch(np.asarray(Image.open(f).convert('RGB')), stream(sid), t, tol)
+        if why: problems.append(f"{f.relative_to(dest)}: not the source's frame at {t} s ({why})")
     return problems
