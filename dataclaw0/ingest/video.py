@@ -251,7 +251,11 @@ class VideoFrames:
     def _decode(self, idx:np.ndarray, size, audit:bool=False)->np.ndarray:
         "Decode the sorted distinct frame indices `idx`."
         if self.backend == 'decord':
-            try: return self._decord_reader(size).get_batch(idx.tolist()).asnumpy()
+            try:
+                vr = self._decord_reader(size)
+                out = vr.get_batch(idx.tolist()).asnumpy()
+                vr.seek(0)  # else decord goes on decoding ahead in the background, unbounded (dmlc/decord#157, #197, #208)
+                return out
             except Exception as e:
                 if audit: raise
                 # decord refuses some files it opened (tiny sizes, damaged packets): PyAV from here on
