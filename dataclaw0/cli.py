@@ -256,6 +256,7 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
                val:float=typer.Option(0.0, "--val", help="Downstream: fraction of the streams held out as the val split."),
                seed:int=typer.Option(0, "--seed", help="Downstream: seeds the split."),
                frames_per_item:int=typer.Option(4, "--frames-per-item", help="vqa: frames per question at most."),
+               timestamps:bool=typer.Option(False, "--timestamps", help="vqa: announce each image by its stream time in the prompt."),
                long_side:Optional[int]=typer.Option(None, "--long-side", help="Downstream: frames' and clips' longest side (default: the source's size)."),
                license:str=typer.Option("other", "--license", help="Downstream: the dataset card's license.")):
     "Export a tailoring run in a format people train with."
@@ -269,7 +270,7 @@ def export_cmd(out:Path=typer.Argument(..., help="A `dataclaw0 tailor` output fo
                 try: scores[name.strip()] = float(value)
                 except ValueError: _usage(f"--min-score {item!r} is not NAME=VALUE", hint="e.g. --min-score grounding=1")
             dd = export(out, fmt, dest, min_scores=scores, dedup=not no_dedup, max_per_stream=max_per_stream, val=val, seed=seed,
-                        frames_per_item=frames_per_item, long_side=long_side, license=license)
+                        frames_per_item=frames_per_item, timestamps=timestamps, long_side=long_side, license=license)
             where = dest or out/fmt
             console.print(f"wrote {where} ({fmt}): " + (", ".join(f"{sp} {d.num_rows} rows" for sp, d in dd.items()) or "no rows")
                           + f"; card {where/'README.md'}, datasets folder {where/'hf'}")
@@ -344,6 +345,8 @@ def demo(out:Path=typer.Option(Path("dataclaw0_demo"), "-o", "--out", help="Outp
     c = m['counts']
     console.print(f"{len(samples)} streams, {c['samples']} samples, {c['rejected']} rejected, {c['errors']} errors "
                   f"in {time.time()-t0:.1f}s; see {out}/samples.jsonl")
+    console.print(f"next: `dataclaw0 export {out} -f vqa` (or t2v, gui-agent, robot, tutorial) for downstream training data, "
+                  f"`dataclaw0 inspect {out}` to look at it")
     if c['errors']: raise typer.Exit(1)
 
 # %% ../nbs/80_cli.ipynb #f8b31be8

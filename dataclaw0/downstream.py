@@ -192,14 +192,15 @@ def item_times(item:dict, # a temporal_qa item
         if all(abs(t - c) > 1e-3 for c in out): out.append(round(t, 3))
     return sorted(out)
 
-def _vqa_rows(s:Sample, anchors:AnchorSet, stream:Stream, media:Media, frames_per_item:int=4, **_)->list[dict]:
+def _vqa_rows(s:Sample, anchors:AnchorSet, stream:Stream, media:Media, frames_per_item:int=4, timestamps:bool=False, **_)->list[dict]:
     rows = []
     for i, it in enumerate(s.output.get('items', [])):
         times = media.snap(stream, item_times(it, anchors, frames_per_item))
         images = media.frame_many(stream, times)
+        parts = [p for t in times for p in ([dict(type='text', text=f"Frame at {t:.2f} s:")] if timestamps else []) + [dict(type='image', text=None)]]
         rows.append(dict(id=f"{s.id}-{i}", stream=s.stream, question=it['question'], answer=it['answer'], type=it['type'],
                          span=[float(x) for x in it['span']], frame_times=times, images=images,
-                         messages=[dict(role='user', content=[dict(type='image', text=None) for _ in images] + [dict(type='text', text=it['question'])]),
+                         messages=[dict(role='user', content=parts + [dict(type='text', text=it['question'])]),
                                    dict(role='assistant', content=[dict(type='text', text=it['answer'])])],
                          evidence=list(it['evidence'])))
     return rows
@@ -354,6 +355,7 @@ def export_downstream(out_dir:str|os.PathLike|RunDir, # a tailoring output folde
                       val:float=0.0, # fraction of the export's streams held out as `val`
                       seed:int=0, # seeds the split
                       frames_per_item:int=4, # vqa: frames per question at most
+                      timestamps:bool=False, # vqa: announce each image by its stream time in the prompt text
                       long_side:int|None=None, # frames' and clips' longest side (None: the source's size)
                       license:str='other', # the card's license (the sources' own terms apply; see the card)
                       progress:bool=True, # progress bars
@@ -375,7 +377,7 @@ def export_downstream(out_dir:str|os.PathLike|RunDir, # a tailoring output folde
         try: stream = media.stream(s)
         except DataClawError as e:
             skipped[s.stream] = str(e); warnings.warn(f"{format} export: skipping a sample of {s.stream_uri or s.stream}: {e}"); continue
-        got = fmt.rows(s, anchors, stream, media, frames_per_item=frames_per_item)
+        got = fmt.rows(s, anchors, stream, media, frames_per_item=frames_per_item, timestamps=timestamps)
         tally['items'] += len(got); rows += [dict(r, _sample=s) for r in got]
     if dedup:
         seen, kept = set(), []
@@ -414,13 +416,14 @@ def export_downstream(out_dir:str|os.PathLike|RunDir, # a tailoring output folde
                 if bars: datasets.enable_progress_bars()
         info = dict(format=format, rows={sp: len(rs) for sp, rs in splits.items()}, streams={sid: sp for sid, sp in split_of.items()},
                     filters=dict(min_scores=min_scores or {}, dedup=dedup, max_per_stream=max_per_stream, val=val, seed=seed),
+                    options=dict(frames_per_item=frames_per_item, timestamps=timestamps, long_side=long_side),
                     tally=dict(tally), skipped=skipped, media=written, elapsed_s=round(time.perf_counter() - t_start, 1))
         write_text_atomic(tmp/'export.json', json.dumps(info, indent=1, sort_keys=True) + "\n")
         write_text_atomic(tmp/'README.md', downstream_card(fmt, dd, info, run, rows, license))
         _swap_in(tmp, dest)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True); raise run_write_error(e, dest) from e
-    return dd
+    return datasets.load_from_disk(str(dest/'hf')) if dd else dd  # read back: the rows built above name the temporary folder
 
 def _used_media(rows:list[dict], fmt:Format)->set[str]:
     used = set()

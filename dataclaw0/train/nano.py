@@ -180,7 +180,12 @@ def train_experts(corpus:str|Path, # the corpus folder
         run = train_sft(src, init, out_dir/'runs'/d, max_steps=max(4, round(steps * share)), max_time=t, seed=seed, progress=progress,
                         val_every=None, **sft_kwargs)
         shutil.copytree(run, out_dir/d, dirs_exist_ok=True); experts[d] = d
-    write_experts(out_dir, experts, dom)
+    # every registered task whose domain has an expert goes to it, seen in this corpus's train split or not (a val
+    # stream may ask for a task no train stream had); the rest go to the expert with the most training rows
+    from dataclaw0.tasks.core import tasks as _tasks
+    rows = {d: sum(dom.get(t) == d for t in dd['train']['task']) for d in experts}
+    route = {t: d for t, d in expert_domains(list(_tasks)).items() if d in experts}
+    write_experts(out_dir, experts, route, default=max(sorted(rows), key=rows.get) if experts else None)
     return out_dir
 
 # %% ../../nbs/53_train.nano.ipynb #0e1866f7
