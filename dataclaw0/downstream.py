@@ -57,7 +57,6 @@ class Media:
     copies:dict = field(default_factory=dict) # relative path -> source file
     clips:dict = field(default_factory=dict) # relative path -> (stream id, frame times)
     _streams:dict = field(default_factory=dict)
-    _times:dict = field(default_factory=dict)
 
     def stream(self, sample:Sample)->Stream:
         "The source stream of `sample`, opened once; `InputError` naming it when it is gone or changed."
@@ -73,14 +72,9 @@ class Media:
             self._streams[sample.stream] = s
         return self._streams[sample.stream]
 
-    def frame_times(self, stream:Stream)->np.ndarray:
-        "Presentation times of the stream's frames (cached)."
-        if stream.id not in self._times: self._times[stream.id] = np.asarray(stream.frame_times(), dtype=float)
-        return self._times[stream.id]
-
     def snap(self, stream:Stream, times:list[float])->list[float]:
         "Each time moved to the nearest frame's presentation time (ms), duplicates dropped, in order."
-        ft = self.frame_times(stream)
+        ft = np.asarray(stream.frame_times(), dtype=float)  # the readers keep these: no decoding
         if not len(ft): return []
         idx = np.abs(ft[None, :] - np.asarray(times, dtype=float)[:, None]).argmin(1)
         return list(dict.fromkeys(round(float(ft[i]), 3) for i in idx))
@@ -91,9 +85,9 @@ class Media:
 
     def frame_many(self, stream:Stream, times:list[float])->list[str]:
         "Ask for the frames nearest to `times` (one per distinct frame); their relative paths."
-        got = self.frames.setdefault(stream.id, {})
-        for t in self.snap(stream, times): got.setdefault(t, f"images/{stream.id}/{t:09.3f}.jpg")
-        return [got[t] for t in self.snap(stream, times)]
+        got, snapped = self.frames.setdefault(stream.id, {}), self.snap(stream, times)
+        for t in snapped: got.setdefault(t, f"images/{stream.id}/{t:09.3f}.jpg")
+        return [got[t] for t in snapped]
 
     def copy(self, src:Path, rel:str)->str:
         "Ask for `src` to be copied to `rel` (relative to the export folder)."
@@ -101,7 +95,7 @@ class Media:
 
     def clip(self, stream:Stream, t0:float, t1:float, rel:str)->tuple[str, list[float]]|None:
         "Ask for a clip of the frames presented in `[t0, t1)` (None when there is none); its path and frame times."
-        ft = self.frame_times(stream)
+        ft = np.asarray(stream.frame_times(), dtype=float)
         eps = 0.25 / stream.fps if stream.fps else 1e-3
         sel = [round(float(t), 6) for t in ft if t0 - eps <= t < t1 - eps]
         if not sel: return None
