@@ -77,7 +77,7 @@ def hamming(a:str, b:str)->int:
     return bin(int(a, 16) ^ int(b, 16)).count('1')
 
 # %% ../../nbs/21_anchors.video.ipynb #e5e14262
-_COLUMNS = ('t', 'diff', 'hist', 'luma', 'contrast', 'sharpness', 'moved', 'key', 'flagged')
+_COLUMNS = ('t', 'diff', 'hist', 'luma', 'contrast', 'sharpness', 'moved', 'key', 'flagged', 'bframe')
 
 class _Features:
     "Per-frame feature arrays that grow by doubling: about 300 bytes a frame, no Python objects per frame."
@@ -99,7 +99,7 @@ class _Features:
 def analyse_video(uri:str, # path of the video file
                   thumb_width:int=160, # subsample the luma to about this width
                   hist_bins:int=32, # luma histogram bins
-                  threads:str='AUTO', # PyAV `thread_type`: AUTO, FRAME, SLICE or NONE
+                  threads:str='SLICE', # PyAV `thread_type`: SLICE (least CPU per frame), AUTO/FRAME (frame threads: faster on many cores, more CPU), NONE
                   on_frame:Callable|None=None, # `on_frame(index, time_s, frame, thumb)` on every decoded frame (PyAV frame, read-only luma thumbnail)
                  )->VideoAnalysis:
     "Decode `uri` once (PyAV, luma plane only) and return its per-frame features."
@@ -149,9 +149,10 @@ def analyse_video(uri:str, # path of the video file
                 lap_std = cv2.meanStdDev(cv2.Laplacian(y, cv2.CV_16S))[1][0, 0]
                 gh, gw = max(GRID, y.shape[0]//GRID*GRID), max(GRID, y.shape[1]//GRID*GRID) # integer factors: fast
                 feats.grid[i] = cv2.resize(y[:gh, :gw], (GRID, GRID), interpolation=cv2.INTER_AREA)
-                flagged = getattr(frame, 'is_corrupt', False)
-                for k, v in zip(_COLUMNS, (t, d, hd, mean[0, 0]/255, std[0, 0]/255, lap_std**2, mv, frame.key_frame, flagged)):
-                    cols[k][i] = v
+                cols['t'][i], cols['diff'][i], cols['hist'][i], cols['moved'][i] = t, d, hd, mv
+                cols['luma'][i], cols['contrast'][i], cols['sharpness'][i] = mean[0, 0]/255, std[0, 0]/255, lap_std**2
+                cols['key'][i], cols['flagged'][i] = frame.key_frame, getattr(frame, 'is_corrupt', False)
+                cols['bframe'][i] = frame.pict_type == 3 # AV_PICTURE_TYPE_B: may reference a later frame
                 if on_frame is not None: # experts that need more than these features read the same decoded frames
                     try: on_frame(i, float(t), frame, y)
                     except (av.error.FFmpegError, ValueError) as e: # not a decoding error: never "decoding stopped"
@@ -163,14 +164,21 @@ def analyse_video(uri:str, # path of the video file
                                               "the file may be corrupt; try re-encoding it") from e
             log.warning(f"{uri}: decoding stopped after {feats.n} frames ({e}); using those")
     if not feats.n: raise DecodeError("the video stream holds no frames", uri, "the file may be truncated")
-    f = feats.trimmed(); t = f['t']
-    # a rejected packet damages the frames that reference it: mark from there to the next keyframe
+    f = feats.trimmed()
+    order = np.argsort(f['t'], kind='stable') # a damaged stream can come out of the decoder's reorder buffer out of order
+    if (order != np.arange(len(order))).any():
+        log.debug(f"{uri}: {int((order != np.arange(len(order))).sum())} frames decoded out of time order; sorted")
+        f = {k: v[order] for k, v in f.items()}
+    t = f['t']
+    # a rejected packet damages the frames that reference it: mark from there to the next keyframe, and the B-frames
+    # shown just before it (they may predict from it); the packet's own frame may never come out of the decoder
     corrupt = f['flagged'] > 0
     if faults.get('bad_pts') and tb and t_start is not None:
-        key = f['key'] > 0
+        keys = np.flatnonzero(f['key'] > 0)
         for bad_t in sorted({(p - t_start) * tb for p in faults['bad_pts']}):
             i = int(np.searchsorted(t, bad_t - 1e-6))
-            nxt = next((k for k in np.flatnonzero(key).tolist() if k > i), len(t))
+            while i > 0 and f['bframe'][i - 1] > 0 and not f['key'][i - 1]: i -= 1
+            nxt = next((k for k in keys.tolist() if k > i and t[k] > bad_t), len(t))
             corrupt[i:nxt] = True
     step_s = float(np.median(np.diff(t))) if len(t) > 1 else (last_dur or (1/fps if fps else 0.04))
     return VideoAnalysis(uri=str(uri), size=(width, height), thumb_size=(prev.shape[1], prev.shape[0]),
