@@ -2,7 +2,8 @@
 """Benchmark of the training and inference paths (not a test). Prints, from one run on this machine:
 
 1. SFT tokens/s of the Lightning module (`dataclaw0.train.sft`) against a plain PyTorch loop on the same model,
-   the same batches and the same optimiser, and the overhead ratio (Lightning / plain);
+   the same batches, the same optimiser and the same loss (`answer_loss`), and the overhead ratio (Lightning / plain);
+   and the plain loop with the model's own loss (vocabulary logits at every position), the gain of `answer_loss`;
 2. `hf` backend generation: samples/s batched (one `generate` call over N prompts) against one prompt at a time,
    on the same model, greedy, the same token budget.
 
@@ -27,7 +28,7 @@ def main():
     from dataclaw0.tiny import make_tiny_text_model
     from dataclaw0.tasks.core import check_streams, get_task, tasks_for
     from dataclaw0.synth import build_messages
-    from dataclaw0.train.sft import encode_example, collate, sft_classes
+    from dataclaw0.train.sft import encode_example, collate, sft_classes, answer_loss
 
     tmp = Path(tempfile.mkdtemp(prefix='dc0-bench-train-'))
     rows = []
@@ -45,14 +46,18 @@ def main():
     tokens = sum(int(b['attention_mask'].sum()) for b in batches)
     print(f"{len(enc)} examples, {a.steps} steps of {a.batch}, {tokens} tokens per side; threads={torch.get_num_threads()}")
 
-    # 1a. plain PyTorch loop
-    torch.manual_seed(0)
-    model = AutoModelForCausalLM.from_pretrained(model_dir); model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    t0 = time.perf_counter()
-    for b in batches:
-        loss = model(**b).loss; loss.backward(); opt.step(); opt.zero_grad()
-    plain = tokens / (time.perf_counter() - t0)
+    # 1a. plain PyTorch loops: the model's own loss (logits at every position), and `answer_loss` (the module's loss:
+    # logits only where an answer token follows)
+    def plain_loop(loss_fn):
+        torch.manual_seed(0)
+        model = AutoModelForCausalLM.from_pretrained(model_dir); model.train()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        t0 = time.perf_counter()
+        for b in batches:
+            loss = loss_fn(model, b); loss.backward(); opt.step(); opt.zero_grad()
+        return model, tokens / (time.perf_counter() - t0)
+    _, plain_full = plain_loop(lambda m, b: m(**b).loss)
+    model, plain = plain_loop(answer_loss)
 
     # 1b. the Lightning module on the same batches
     C = sft_classes()
@@ -63,7 +68,8 @@ def main():
                         enable_model_summary=False, num_sanity_val_steps=0)
     t0 = time.perf_counter(); trainer.fit(module, datamodule=Fixed())
     light = tokens / (time.perf_counter() - t0)
-    print(f"\n1. SFT: plain PyTorch {plain:8.0f} tok/s | Lightning module {light:8.0f} tok/s | Lightning / plain = {light / plain:.2f}")
+    print(f"\n1. SFT: plain PyTorch, model loss {plain_full:8.0f} tok/s | plain PyTorch, answer_loss {plain:8.0f} tok/s "
+          f"(x{plain / plain_full:.2f}) | Lightning module (answer_loss) {light:8.0f} tok/s | Lightning / plain (same loss) = {light / plain:.2f}")
 
     # 2. generation: batched vs one at a time
     model.eval()

@@ -4,14 +4,14 @@
 
 # %% ../../nbs/51_train.sft.ipynb #5ca7f550
 from __future__ import annotations
-import json, math, os, time
+import inspect, json, math, os, time
 from pathlib import Path
 from typing import Any
 from ..core import InputError, lazy_import, write_json_atomic
 
 # %% auto #0
-__all__ = ['IGNORE', 'SFT_CONFIG_EXAMPLE', 'encode_example', 'collate', 'corpus_prompt', 'write_prompt_options', 'sft_classes',
-           'train_sft', 'sft_cli']
+__all__ = ['IGNORE', 'SFT_CONFIG_EXAMPLE', 'encode_example', 'collate', 'answer_loss', 'corpus_prompt', 'write_prompt_options',
+           'sft_classes', 'train_sft', 'sft_cli']
 
 # %% ../../nbs/51_train.sft.ipynb #6c325a5c
 IGNORE = -100 # the label of tokens that carry no loss
@@ -135,6 +135,19 @@ def _make_data_class():
     return SFTData
 
 # %% ../../nbs/51_train.sft.ipynb #98f3804b
+def answer_loss(net, # a transformers causal LM (or Qwen-VL model), possibly wrapped by peft
+                batch:dict, # `collate`'s batch: input_ids, attention_mask, labels (IGNORE where no loss), vision inputs
+               ):
+    "Mean next-token cross-entropy over the labelled tokens, projecting to the vocabulary only at the positions that predict one."
+    torch = lazy_import('torch', 'hf')
+    base = net.get_base_model() if hasattr(net, 'get_base_model') else net
+    if 'logits_to_keep' not in inspect.signature(base.forward).parameters: return net(**batch).loss # an older model class
+    labels = batch['labels']
+    keep = torch.zeros_like(labels, dtype=torch.bool); keep[:, :-1] = labels[:, 1:] != IGNORE # position t predicts t + 1
+    logits = net(**{k: v for k, v in batch.items() if k != 'labels'}, logits_to_keep=keep).logits # (kept positions, vocab)
+    return torch.nn.functional.cross_entropy(logits.float(), labels[:, 1:][keep[:, :-1]])
+
+# %% ../../nbs/51_train.sft.ipynb #86491cfe
 def _make_module_class():
     L = _lightning()
     class SFTModule(L.LightningModule):
@@ -168,12 +181,12 @@ def _make_module_class():
             self.net, self.processor = net, _load_processor(self.hparams.model)[0]
         def forward(self, batch:dict): return self.net(**batch)
         def training_step(self, batch, batch_idx):
-            loss = self(batch).loss
+            loss = answer_loss(self.net, batch)
             self.log('train_loss', loss, prog_bar=True, on_step=True, batch_size=batch['input_ids'].shape[0])
             self.log('train_tokens', (batch['labels'] != IGNORE).sum().float(), reduce_fx='sum', on_step=True, on_epoch=False)
             return loss
         def validation_step(self, batch, batch_idx):
-            loss = self(batch).loss
+            loss = answer_loss(self.net, batch)
             self.log('val_loss', loss, prog_bar=True, on_epoch=True, batch_size=batch['input_ids'].shape[0])
             return loss
         def configure_optimizers(self):
