@@ -18,7 +18,7 @@ __all__ = ['NANO_SIZES', 'SCORE_COLUMNS', 'TABLE_COLUMNS', 'STAGES', 'make_nano_
 NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke run. The `*_steps` are what fit the time on
                     # 2 cores (the schedules decay over them); the `*_time` limits are the safeguards
     full=dict(vocab_size=4096, hidden_size=128, num_layers=3, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=16,
-              intents_per_stream=24, max_length=1536, batch_size=4, lr=3e-3, sft_steps=600, sft_time="00:00:11:00",
+              intents_per_stream=24, max_length=1536, batch_size=4, lr=3e-3, sft_steps=900, sft_time="00:00:11:00",
               grpo_steps=12, grpo_time=180, num_generations=4, grpo_batch=8, grpo_lr=3e-5, eval_limit=12, max_new_tokens=640),
     quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=12,
                intents_per_stream=8, max_length=2048, batch_size=4, lr=3e-3, sft_steps=60, sft_time="00:00:01:15",
