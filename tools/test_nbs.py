@@ -58,11 +58,16 @@ def child(fn:str, skip_flags:list[str], force_flags:list[str])->int:
     print(f"@@result {ok} {time.time() - start:.1f} {json.dumps(skips)}")
     return 0 if ok else 1
 
+NOTEBOOK_TIMEOUT_S = int(os.environ.get('DC0_NOTEBOOK_TIMEOUT_S', 1800)) # the slowest notebook takes ~5 min on 2 cores
+
 def _run(fn:str, skip_flags, force_flags):
     "Test one notebook in a fresh Python process (notebooks must not share state)."
     cmd = [sys.executable, str(Path(__file__).resolve()), '--child', fn, '--skip-flags', ' '.join(skip_flags), '--flags', ' '.join(force_flags)]
     start = time.time()
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    try: p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=NOTEBOOK_TIMEOUT_S)
+    except subprocess.TimeoutExpired as e: # a hung notebook fails, it does not stall the whole run
+        out = lambda b: b.decode(errors='replace') if isinstance(b, bytes) else (b or '')
+        return fn, False, time.time() - start, f"timed out after {NOTEBOOK_TIMEOUT_S} s\n{out(e.stderr)[-3000:]}{out(e.stdout)[-3000:]}", []
     m = re.search(r'^@@result (True|False) \S+ (.*)$', p.stdout, re.M)
     ok = p.returncode == 0 and m is not None and m.group(1) == 'True'
     skips = json.loads(m.group(2)) if m else []
