@@ -166,8 +166,8 @@ def analyse_video(uri:str, # path of the video file
     if not feats.n: raise DecodeError("the video stream holds no frames", uri, "the file may be truncated")
     f = feats.trimmed()
     order = np.argsort(f['t'], kind='stable') # a damaged stream can come out of the decoder's reorder buffer out of order
-    if (order != np.arange(len(order))).any():
-        log.debug(f"{uri}: {int((order != np.arange(len(order))).sum())} frames decoded out of time order; sorted")
+    if (moved := int((order != np.arange(len(order))).sum())):
+        log.debug(f"{uri}: {moved} frames decoded out of time order; sorted")
         f = {k: v[order] for k, v in f.items()}
     t = f['t']
     # a rejected packet damages the frames that reference it: mark from there to the next keyframe, and the B-frames
@@ -177,7 +177,7 @@ def analyse_video(uri:str, # path of the video file
         keys = np.flatnonzero(f['key'] > 0)
         for bad_t in sorted({(p - t_start) * tb for p in faults['bad_pts']}):
             i = int(np.searchsorted(t, bad_t - 1e-6))
-            while i > 0 and f['bframe'][i - 1] > 0 and not f['key'][i - 1]: i -= 1
+            while i > 0 and f['bframe'][i - 1] > 0: i -= 1
             nxt = next((k for k in keys.tolist() if k > i and t[k] > bad_t), len(t))
             corrupt[i:nxt] = True
     step_s = float(np.median(np.diff(t))) if len(t) > 1 else (last_dur or (1/fps if fps else 0.04))
