@@ -19,8 +19,9 @@ from .tasks.core import TaskDef, get_task, parse_output, extract_json, segments
 __all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'PROMPT_FILE', 'backends', 'EXPERTS_FILE', 'FEEDBACK', 'compact_schema', 'to_data_url',
            'load_image_url', 'build_messages', 'compact_anchors', 'prompt_options', 'pick_frame_times', 'frame_size',
            'BackendError', 'Backend', 'TemplateBackend', 'Completion', 'model_config', 'load_hf', 'decoding_schema',
-           'schema_processor', 'HFBackend', 'OpenAIBackend', 'write_experts', 'ExpertRouter', 'get_backend',
-           'lenient_json', 'repair_output', 'SynthResult', 'synthesize', 'synth_one']
+           'complete_items', 'cap_items', 'schema_processor', 'control_token_ids', 'HFBackend', 'OpenAIBackend',
+           'write_experts', 'ExpertRouter', 'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize',
+           'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -195,6 +196,8 @@ class Completion:
     prompt_tokens:int = 0
     completion_tokens:int = 0
     finish_reason:str = 'stop' # 'stop' (end of turn) or 'length' (hit max_new_tokens)
+    decodes:int = 1 # `generate` calls behind this answer (`HFBackend.answer` may decode again)
+    first_valid:bool|None = None # whether the first decode was already a valid task output (None: not checked)
 
 _HF_CACHE:dict = {}
 _HF_LOCK = threading.Lock()
@@ -278,6 +281,29 @@ def decoding_schema(schema:dict, # a JSON Schema (e.g. `get_task(name).json_sche
         return n
     return walk(schema)
 
+def complete_items(text:str, # a JSON answer, possibly cut off
+                   field:str, # the name of its top-level list (the task's `list_field`)
+                  )->int:
+    "How many items of the list `field` are complete in `text` (0 when the list has not started)."
+    m = re.match(r'\s*\{.*?"%s"\s*:\s*\[' % re.escape(field), text, re.S) if field else None
+    if not m: return 0
+    dec, i, n = json.JSONDecoder(), m.end(), 0
+    while True:
+        while i < len(text) and text[i] in ', \t\r\n': i += 1
+        try: _, i = dec.raw_decode(text, i)
+        except ValueError: return n
+        n += 1
+
+def cap_items(schema:dict, # a decoding schema
+              field:str, # a top-level list property
+              n:int, # its most items
+             )->dict:
+    "A copy of `schema` whose list `field` holds at most `n` items."
+    props = dict(schema.get('properties', {}))
+    if field not in props: raise SchemaError(f"the schema has no top-level list {field!r}")
+    props[field] = {**props[field], 'maxItems': max(n, props[field].get('minItems', 0))}
+    return {**schema, 'properties': props}
+
 # %% ../nbs/32_synth.ipynb #4f62ee43
 _XGR_CACHE:dict = {}
 
@@ -300,6 +326,19 @@ def schema_processor(tokenizer, # the model's tokenizer (a VL processor's `.toke
     grammars = [compile_(s) for s in schema] if isinstance(schema, list) else compile_(schema)
     return xgr.contrib.hf.LogitsProcessor(grammars)
 
+_CONTROL_CACHE:dict = {}
+def control_token_ids(tokenizer, # the model's tokenizer
+                      vocab_size:int|None=None, # the model's logits width (None: the tokenizer's size)
+                     )->list[int]:
+    "Tokens whose text holds a raw control character (U+0000-U+001F), which JSON allows only escaped (special tokens excepted)."
+    key = (id(tokenizer), vocab_size)
+    if key not in _CONTROL_CACHE:
+        special = set(tokenizer.all_special_ids) | set(getattr(tokenizer, 'added_tokens_decoder', {}) or {})
+        n = min(vocab_size or len(tokenizer), len(tokenizer))
+        bad = [i for i in range(n) if i not in special and any(ord(ch) < 32 for ch in tokenizer.decode([i]))]
+        _CONTROL_CACHE[key] = (tokenizer, bad)  # the tokenizer is kept alive, so its id stays unique
+    return _CONTROL_CACHE[key][1]
+
 # %% ../nbs/32_synth.ipynb #01d03f2b
 @backends.register()
 class HFBackend(Backend):
@@ -318,13 +357,14 @@ class HFBackend(Backend):
                  constrained:bool=True, # restrict decoding to the task's JSON Schema (xgrammar) when the spec is known
                  max_string:int|None=2000, # decoding bound on strings, see `decoding_schema`
                  max_items:int|None=64, # decoding bound on lists, see `decoding_schema`
+                 retries:int=3, # constrained answers that break a rule beyond the JSON Schema are sampled again, this many times at most
                 ):
         self.model_dir = Path(model).expanduser()
         self.reads_frames = 'vision_config' in model_config(self.model_dir)
         self.prompt_options = prompt_options(self.model_dir)  # the prompt it was fine-tuned on, if it says
         self.max_new_tokens, self.do_sample, self.temperature, self.top_p, self.seed = max_new_tokens, do_sample, temperature, top_p, seed
         self.device, self.dtype, self.chat_template_kwargs = device, dtype, dict(chat_template_kwargs or {})
-        self.constrained, self.max_string, self.max_items = constrained, max_string, max_items
+        self.constrained, self.max_string, self.max_items, self.retries = constrained, max_string, max_items, retries
 
     def load(self)->dict: return load_hf(self.model_dir, self.device, self.dtype)
 
@@ -358,6 +398,7 @@ class HFBackend(Backend):
             cfg = m['model'].config
             vocab = getattr(cfg, 'vocab_size', None) or cfg.get_text_config().vocab_size
             kw['logits_processor'] = [schema_processor(tok, schema, vocab, eos)]
+            kw['suppress_tokens'] = control_token_ids(tok, vocab) or None  # xgrammar 0.2.9 lets them into bounded strings (its issue #800)
         with m['lock'], torch.random.fork_rng(devices=[m['device']] if m['device'].startswith('cuda') else []), torch.inference_mode():
             torch.manual_seed(self.seed if seed is None else seed)
             out = m['model'].generate(**inputs, **kw)
@@ -373,9 +414,32 @@ class HFBackend(Backend):
         if not self.constrained or spec is None: return None
         limit = max(1.0, float(np.ceil(anchors.duration_s))) if anchors is not None and anchors.duration_s > 0 else None
         return decoding_schema(get_task(spec.task).json_schema(), self.max_string, self.max_items, limit)
-    def complete(self, messages, anchors=None, spec=None): return self.generate(messages, schema=self.schema_for(spec, anchors)).text
+
+    def answer(self,
+               messages:list[dict], # the prompt (OpenAI-format chat)
+               spec:TaskSpec|None=None, # the task asked for (None: a bare chat request, unconstrained)
+               anchors:AnchorSet|None=None, # the stream's facts (they bound the numbers)
+               max_new_tokens:int|None=None, # None: the backend's setting
+              )->Completion:
+        "A task answer: constrained to the task's schema, decoded again when it runs out of tokens or breaks a rule the schema cannot state."
+        schema = self.schema_for(spec, anchors)
+        if schema is None: return self.generate(messages, max_new_tokens=max_new_tokens)
+        td, decodes, first = get_task(spec.task), 0, None
+        for attempt in range(1 + self.retries):
+            kw = {} if attempt == 0 else dict(do_sample=True, seed=self.seed + attempt)  # a greedy answer would come back the same
+            comp = self.generate(messages, max_new_tokens=max_new_tokens, schema=schema, **kw); decodes += 1
+            if first is None: first = parse_output(comp.text, td)[0] is not None  # the first decode, as it came
+            k = complete_items(comp.text, td.list_field)
+            for _ in range(2):  # out of tokens inside the main list: again, with the list closed after the items that fitted
+                if comp.finish_reason != 'length' or k < schema['properties'].get(td.list_field, {}).get('minItems', 0): break
+                comp = self.generate(messages, max_new_tokens=max_new_tokens, schema=cap_items(schema, td.list_field, k), **kw)
+                decodes += 1; k -= 1
+            if parse_output(comp.text, td)[0] is not None: break
+        comp.decodes, comp.first_valid = decodes, first
+        return comp
+    def complete(self, messages, anchors=None, spec=None): return self.answer(messages, spec, anchors).text
     def describe(self): return dict(backend=self.name, model=str(self.model_dir), do_sample=self.do_sample, seed=self.seed,
-                                    max_new_tokens=self.max_new_tokens, constrained=self.constrained)
+                                    max_new_tokens=self.max_new_tokens, constrained=self.constrained, retries=self.retries)
 
 # %% ../nbs/32_synth.ipynb #7299cd64
 _LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1', '0.0.0.0')
@@ -474,9 +538,10 @@ class ExpertRouter(Backend):
     def prompt_for(self, spec): return self.expert_for(spec.task).prompt_options
     def schema_for(self, spec, anchors=None): return self.expert_for(spec.task).schema_for(spec, anchors) if spec is not None else None
     def generate(self, messages, task:str, **kwargs)->Completion: return self.expert_for(task).generate(messages, **kwargs)
-    def complete(self, messages, anchors=None, spec=None):
+    def answer(self, messages, spec=None, anchors=None, max_new_tokens=None)->Completion:
         if spec is None: raise InputError("an experts backend needs the task spec to pick an expert", self.root)
-        return self.expert_for(spec.task).complete(messages, anchors, spec)
+        return self.expert_for(spec.task).answer(messages, spec, anchors, max_new_tokens)
+    def complete(self, messages, anchors=None, spec=None): return self.answer(messages, spec, anchors).text
     def describe(self): return dict(backend=self.name, model=str(self.root), experts=self.experts, tasks=self.tasks, default=self.default)
 
 # %% ../nbs/32_synth.ipynb #a8ea7d05

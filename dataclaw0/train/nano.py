@@ -19,7 +19,7 @@ NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke 
                     # 2 cores (the schedules decay over them); the `*_time` limits are the safeguards
     full=dict(vocab_size=4096, hidden_size=128, num_layers=3, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=16,
               intents_per_stream=24, max_length=1536, batch_size=4, lr=3e-3, sft_steps=900, sft_time="00:00:11:00",
-              grpo_steps=12, grpo_time=180, num_generations=4, grpo_batch=8, grpo_lr=3e-5, eval_limit=12, max_new_tokens=640),
+              grpo_steps=12, grpo_time=180, num_generations=4, grpo_batch=8, grpo_lr=3e-5, eval_limit=24, max_new_tokens=640),
     quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=12,
                intents_per_stream=8, max_length=2048, batch_size=4, lr=3e-3, sft_steps=60, sft_time="00:00:01:15",
                grpo_steps=2, grpo_time=30, num_generations=2, grpo_batch=4, grpo_lr=3e-5, eval_limit=3, max_new_tokens=160))
@@ -108,16 +108,20 @@ def evaluate_model(model:str|Path, # a model folder, an experts folder, or 'temp
             text = backend.complete(list(r['prompt']), anchors, spec); finish = 'stop'
             tokens = len(tok(text, add_special_tokens=False)['input_ids']) if tok is not None else None
         else:
-            gen = backend.expert_for(r['task']) if isinstance(backend, ExpertRouter) else backend
-            comp = gen.generate(list(r['prompt']), max_new_tokens=budget(r['task']), schema=gen.schema_for(spec, anchors))
-            text, tokens, finish = comp.text, comp.completion_tokens, comp.finish_reason
+            comp = backend.answer(list(r['prompt']), spec, anchors, max_new_tokens=budget(r['task']))  # constrained: decoded again if it must
+            text, tokens, finish, decodes, first = comp.text, comp.completion_tokens, comp.finish_reason, comp.decodes, comp.first_valid
         v = score_output(text, r['task'], anchors, spec=spec)
-        items.append(dict(row=i, task=r['task'], stream=r['stream'], valid=v['scores']['format'] == 1.0, tokens=tokens,
-                          finish=finish, **{k: v['scores'].get(k, 1.0) for k in SCORE_COLUMNS}, reasons=v['reasons'][:3], text=text[:400]))
+        valid = v['scores']['format'] == 1.0
+        if teacher: decodes, first = 1, valid
+        items.append(dict(row=i, task=r['task'], stream=r['stream'], valid=valid, first_valid=valid if first is None else first,
+                          decodes=decodes, tokens=tokens, finish=finish, **{k: v['scores'].get(k, 1.0) for k in SCORE_COLUMNS},
+                          reasons=v['reasons'][:3], text=text[:400]))
     secs = time.perf_counter() - t0
     def agg(its):
         toks = [i['tokens'] for i in its if i['tokens'] is not None]
         return dict(n=len(its), validity=round(sum(i['valid'] for i in its) / max(len(its), 1), 4),
+                    first_valid=round(sum(i['first_valid'] for i in its) / max(len(its), 1), 4),
+                    decodes=round(sum(i['decodes'] for i in its) / max(len(its), 1), 2),
                     **{k: round(sum(i[k] for i in its) / max(len(its), 1), 4) for k in SCORE_COLUMNS},
                     tokens=round(sum(toks) / len(toks), 1) if toks else None)
     res = dict(model=str(model), corpus=str(corpus), split=split, constrained=constrained and not teacher, seconds=round(secs, 1),
@@ -126,7 +130,7 @@ def evaluate_model(model:str|Path, # a model folder, an experts folder, or 'temp
     return res
 
 # %% ../../nbs/53_train.nano.ipynb #92fd6aae
-TABLE_COLUMNS = ('n', 'validity') + SCORE_COLUMNS + ('tokens',)
+TABLE_COLUMNS = ('n', 'validity', 'first_valid') + SCORE_COLUMNS + ('tokens', 'decodes')
 
 def eval_table(res:dict, # `train_nano`'s result (its `runs`), or one `evaluate_model` result
                per_task:bool=False, # a row per task under each model
@@ -134,7 +138,7 @@ def eval_table(res:dict, # `train_nano`'s result (its `runs`), or one `evaluate_
     "The evaluation as a markdown table: one row per model and decoding (`template` first), overall or per task."
     runs = res.get('runs') or {('constrained' if res.get('constrained') else 'unconstrained'): res}
     lines = ["| model | decoding | task | " + " | ".join(TABLE_COLUMNS) + " |", "|---|---|---|" + "---:|" * len(TABLE_COLUMNS)]
-    fmt = lambda c, v: '-' if v is None else str(v) if c == 'n' else f"{v:.1f}" if c == 'tokens' else f"{v:.3f}"
+    fmt = lambda c, v: '-' if v is None else str(v) if c == 'n' else f"{v:.1f}" if c == 'tokens' else f"{v:.2f}" if c == 'decodes' else f"{v:.3f}"
     for key, r in runs.items():
         name, _, how = key.rpartition(' ')
         name, how = (name or 'model', how) if how in ('unconstrained', 'constrained') else (key, '-')
@@ -281,6 +285,6 @@ def seed_table(res:dict)->str:
     cols = TABLE_COLUMNS[1:]
     lines = [f"| model (seeds {', '.join(map(str, res['seeds']))}) | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     for key, d in res['summary'].items():
-        cell = lambda c: '-' if c not in d else (f"{d[c]['mean']:.1f} ± {d[c]['spread']/2:.1f}" if c == 'tokens' else f"{d[c]['mean']:.3f} ± {d[c]['spread']/2:.3f}")
+        cell = lambda c: '-' if c not in d else (f"{d[c]['mean']:.1f} ± {d[c]['spread']/2:.1f}" if c in ('tokens', 'decodes') else f"{d[c]['mean']:.3f} ± {d[c]['spread']/2:.3f}")
         lines.append(f"| {key} | " + " | ".join(cell(c) for c in cols) + " |")
     return "\n".join(lines)
