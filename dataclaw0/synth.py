@@ -19,9 +19,9 @@ from .tasks.core import TaskDef, get_task, parse_output, extract_json, segments
 __all__ = ['SYSTEM_PROMPT', 'FRAMES_AS', 'PROMPT_FILE', 'backends', 'EXPERTS_FILE', 'FEEDBACK', 'compact_schema', 'to_data_url',
            'load_image_url', 'build_messages', 'compact_anchors', 'prompt_options', 'pick_frame_times', 'frame_size',
            'BackendError', 'Backend', 'TemplateBackend', 'Completion', 'model_config', 'load_hf', 'decoding_schema',
-           'complete_items', 'cap_items', 'schema_processor', 'control_token_ids', 'HFBackend', 'OpenAIBackend',
-           'write_experts', 'ExpertRouter', 'get_backend', 'lenient_json', 'repair_output', 'SynthResult', 'synthesize',
-           'synth_one']
+           'complete_items', 'cap_items', 'schema_processor', 'SpanOrder', 'span_bound', 'control_token_ids',
+           'HFBackend', 'OpenAIBackend', 'write_experts', 'ExpertRouter', 'get_backend', 'lenient_json',
+           'repair_output', 'SynthResult', 'synthesize', 'synth_one']
 
 # %% ../nbs/32_synth.ipynb #5ff24824
 SYSTEM_PROMPT = ("You are dataclaw0, a data-tailoring model. You read facts about a media stream -- anchors found by "
@@ -326,6 +326,71 @@ def schema_processor(tokenizer, # the model's tokenizer (a VL processor's `.toke
     grammars = [compile_(s) for s in schema] if isinstance(schema, list) else compile_(schema)
     return xgr.contrib.hf.LogitsProcessor(grammars)
 
+_NUM_CACHE:dict = {}
+def _reachable(q:str, a:float, top:float|None)->bool:
+    "Can a JSON number that starts with `q` still be >= `a` (and <= `top`)?"
+    if q in ('', '-'): return True
+    if q.count('.') > 1: return False  # not a number (the grammar forbids it too)
+    if '.' in q:
+        i, d = q.split('.', 1)
+        return float(f"{i or 0}.{d}99999999") >= a
+    n = int(q)
+    if n == 0: return 0.99999999 >= a  # '0' takes no more integer digits
+    scale = 1  # with k more integer digits the number lies in [n 10^k, (n+1) 10^k); the bound ends the digits
+    while top is None or n * scale <= top:
+        if (n + 1) * scale > a: return True
+        scale *= 10
+    return False
+
+def _done_number(q:str)->float|None:
+    try: return float(q)
+    except ValueError: return None
+
+class SpanOrder:
+    "A `generate` logits processor: the second number of `\"span\":[a,b]` cannot end below `a` (a rule no JSON Schema states)."
+    PAIR = re.compile(r'"span":\[(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),([0-9.]*)$')
+    def __init__(self, tokenizer, # the model's tokenizer
+                 top:float|None=None, # the numbers' upper bound (the decoding schema's `maximum`)
+                 vocab_size:int|None=None, # the model's logits width
+                ):
+        self.tok, self.top = tokenizer, top
+        key = (id(tokenizer), vocab_size)
+        if key not in _NUM_CACHE:  # the tokens that can go on (or end) a number: text starting with a digit, '.' or ']'
+            n = min(vocab_size or len(tokenizer), len(tokenizer))
+            texts = [(i, tokenizer.decode([i])) for i in range(n)]
+            _NUM_CACHE[key] = (tokenizer, [(i, t) for i, t in texts if t[:1].isdigit() or t[:1] in '.]'])
+        self.cands = _NUM_CACHE[key][1]
+    def __call__(self, input_ids, scores):
+        for row in range(input_ids.shape[0]):
+            m = self.PAIR.search(self.tok.decode(input_ids[row, -16:].tolist()))
+            if not m: continue
+            a, p = float(m.group(1)), m.group(2)
+            bad = []
+            for i, t in self.cands:
+                num = p + re.match(r'[0-9.]*', t).group()
+                ended = len(num) - len(p) < len(t)  # the token goes past the number: it is complete
+                v = _done_number(num) if ended else None
+                if (ended and (v is None or v < a)) or (not ended and not _reachable(num, a, self.top)): bad.append(i)
+            if bad:
+                keep = scores[row].clone(); scores[row, bad] = float('-inf')
+                if not bool((scores[row] > float('-inf')).any()): scores[row] = keep  # never leave nothing to pick
+        return scores
+
+def span_bound(schema:dict)->tuple[bool, float|None]:
+    "Whether `schema` has a `span` pair anywhere, and the bound on its numbers (None: unbounded)."
+    found = []
+    def walk(n):
+        if isinstance(n, dict):
+            sp = (n.get('properties') or {}).get('span')
+            if isinstance(sp, dict):
+                alts = [sp] + list(sp.get('anyOf') or [])
+                found.extend(x['prefixItems'][1].get('maximum') for x in alts if isinstance(x, dict) and len(x.get('prefixItems') or []) == 2)
+            for v in n.values(): walk(v)
+        elif isinstance(n, list):
+            for v in n: walk(v)
+    walk(schema)
+    return bool(found), (max(found) if found and None not in found else None)
+
 _CONTROL_CACHE:dict = {}
 def control_token_ids(tokenizer, # the model's tokenizer
                       vocab_size:int|None=None, # the model's logits width (None: the tokenizer's size)
@@ -358,13 +423,14 @@ class HFBackend(Backend):
                  max_string:int|None=2000, # decoding bound on strings, see `decoding_schema`
                  max_items:int|None=64, # decoding bound on lists, see `decoding_schema`
                  retries:int=3, # constrained answers that break a rule beyond the JSON Schema are sampled again, this many times at most
+                 order_spans:bool=True, # under a schema, a span's end cannot be decoded below its start (`SpanOrder`)
                 ):
         self.model_dir = Path(model).expanduser()
         self.reads_frames = 'vision_config' in model_config(self.model_dir)
         self.prompt_options = prompt_options(self.model_dir)  # the prompt it was fine-tuned on, if it says
         self.max_new_tokens, self.do_sample, self.temperature, self.top_p, self.seed = max_new_tokens, do_sample, temperature, top_p, seed
         self.device, self.dtype, self.chat_template_kwargs = device, dtype, dict(chat_template_kwargs or {})
-        self.constrained, self.max_string, self.max_items, self.retries = constrained, max_string, max_items, retries
+        self.constrained, self.max_string, self.max_items, self.retries, self.order_spans = constrained, max_string, max_items, retries, order_spans
 
     def load(self)->dict: return load_hf(self.model_dir, self.device, self.dtype)
 
@@ -399,6 +465,8 @@ class HFBackend(Backend):
             vocab = getattr(cfg, 'vocab_size', None) or cfg.get_text_config().vocab_size
             kw['logits_processor'] = [schema_processor(tok, schema, vocab, eos)]
             kw['suppress_tokens'] = control_token_ids(tok, vocab) or None  # xgrammar 0.2.9 lets them into bounded strings (its issue #800)
+            has_span, top = span_bound(schema)
+            if has_span and self.order_spans: kw['logits_processor'].append(SpanOrder(tok, top, vocab))
         with m['lock'], torch.random.fork_rng(devices=[m['device']] if m['device'].startswith('cuda') else []), torch.inference_mode():
             torch.manual_seed(self.seed if seed is None else seed)
             out = m['model'].generate(**inputs, **kw)
