@@ -19,7 +19,7 @@ NANO_SIZES = dict(  # model and run sizes: the full recipe, and the quick smoke 
                     # 2 cores (the schedules decay over them); the `*_time` limits are the safeguards
     full=dict(vocab_size=4096, hidden_size=128, num_layers=3, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=16,
               intents_per_stream=24, max_length=1536, batch_size=4, lr=3e-3, sft_steps=900, sft_time="00:00:11:00",
-              grpo_steps=12, grpo_time=180, num_generations=4, grpo_batch=8, grpo_lr=3e-5, eval_limit=24, max_new_tokens=640),
+              grpo_steps=48, grpo_time=360, num_generations=4, grpo_batch=8, grpo_lr=3e-4, eval_limit=24, max_new_tokens=640),
     quick=dict(vocab_size=2048, hidden_size=128, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=384, max_anchors=12,
                intents_per_stream=8, max_length=2048, batch_size=4, lr=3e-3, sft_steps=60, sft_time="00:00:01:15",
                grpo_steps=2, grpo_time=30, num_generations=2, grpo_batch=4, grpo_lr=3e-5, eval_limit=3, max_new_tokens=160))
@@ -139,7 +139,8 @@ def eval_table(res:dict, # `train_nano`'s result (its `runs`), or one `evaluate_
     runs = res.get('runs') or {('constrained' if res.get('constrained') else 'unconstrained'): res}
     lines = ["| model | decoding | task | " + " | ".join(TABLE_COLUMNS) + " |", "|---|---|---|" + "---:|" * len(TABLE_COLUMNS)]
     fmt = lambda c, v: '-' if v is None else str(v) if c == 'n' else f"{v:.1f}" if c == 'tokens' else f"{v:.2f}" if c == 'decodes' else f"{v:.3f}"
-    for key, r in runs.items():
+    rank = lambda k: (k != 'template', next((i for i, m in enumerate(('SFT', 'SFT+GRPO', 'Experts')) if k.startswith(m + ' ')), 9), k.endswith(' constrained'))
+    for key, r in sorted(runs.items(), key=lambda kv: rank(kv[0])):  # the order of the recipe, also from a JSON file (sorted keys)
         name, _, how = key.rpartition(' ')
         name, how = (name or 'model', how) if how in ('unconstrained', 'constrained') else (key, '-')
         rows = ([(t, a) for t, a in r['tasks'].items()] if per_task else []) + [('all', r['overall'])]
