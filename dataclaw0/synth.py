@@ -326,7 +326,15 @@ def schema_processor(tokenizer, # the model's tokenizer (a VL processor's `.toke
     grammars = [compile_(s) for s in schema] if isinstance(schema, list) else compile_(schema)
     return xgr.contrib.hf.LogitsProcessor(grammars)
 
-_NUM_CACHE:dict = {}
+_TEXT_CACHE:dict = {}
+def _token_texts(tokenizer, vocab_size:int|None=None)->list[str]:
+    "Each token's text, decoded once per tokenizer (kept alive with it, so its id stays unique)."
+    key = (id(tokenizer), vocab_size)
+    if key not in _TEXT_CACHE:
+        n = min(vocab_size or len(tokenizer), len(tokenizer))
+        _TEXT_CACHE[key] = (tokenizer, [tokenizer.decode([i]) for i in range(n)])
+    return _TEXT_CACHE[key][1]
+
 def _reachable(q:str, a:float, top:float|None)->bool:
     "Can a JSON number that starts with `q` still be >= `a` (and <= `top`)?"
     if q in ('', '-'): return True
@@ -354,21 +362,18 @@ class SpanOrder:
                  vocab_size:int|None=None, # the model's logits width
                 ):
         self.tok, self.top = tokenizer, top
-        key = (id(tokenizer), vocab_size)
-        if key not in _NUM_CACHE:  # the tokens that can go on (or end) a number: text starting with a digit, '.' or ']'
-            n = min(vocab_size or len(tokenizer), len(tokenizer))
-            texts = [(i, tokenizer.decode([i])) for i in range(n)]
-            _NUM_CACHE[key] = (tokenizer, [(i, t) for i, t in texts if t[:1].isdigit() or t[:1] in '.]'])
-        self.cands = _NUM_CACHE[key][1]
+        # the tokens that can go on (or end) a number -- text starting with a digit, '.' or ']' -- with the digits they
+        # add and whether the number ends inside them
+        self.cands = [(i, d, len(d) < len(t)) for i, t in enumerate(_token_texts(tokenizer, vocab_size))
+                      if t[:1].isdigit() or t[:1] in '.]' for d in [re.match(r'[0-9.]*', t).group()]]
     def __call__(self, input_ids, scores):
         for row in range(input_ids.shape[0]):
             m = self.PAIR.search(self.tok.decode(input_ids[row, -16:].tolist()))
             if not m: continue
             a, p = float(m.group(1)), m.group(2)
             bad = []
-            for i, t in self.cands:
-                num = p + re.match(r'[0-9.]*', t).group()
-                ended = len(num) - len(p) < len(t)  # the token goes past the number: it is complete
+            for i, digits, ended in self.cands:
+                num = p + digits
                 v = _done_number(num) if ended else None
                 if (ended and (v is None or v < a)) or (not ended and not _reachable(num, a, self.top)): bad.append(i)
             if bad:
@@ -391,18 +396,12 @@ def span_bound(schema:dict)->tuple[bool, float|None]:
     walk(schema)
     return bool(found), (max(found) if found and None not in found else None)
 
-_CONTROL_CACHE:dict = {}
 def control_token_ids(tokenizer, # the model's tokenizer
                       vocab_size:int|None=None, # the model's logits width (None: the tokenizer's size)
                      )->list[int]:
     "Tokens whose text holds a raw control character (U+0000-U+001F), which JSON allows only escaped (special tokens excepted)."
-    key = (id(tokenizer), vocab_size)
-    if key not in _CONTROL_CACHE:
-        special = set(tokenizer.all_special_ids) | set(getattr(tokenizer, 'added_tokens_decoder', {}) or {})
-        n = min(vocab_size or len(tokenizer), len(tokenizer))
-        bad = [i for i in range(n) if i not in special and any(ord(ch) < 32 for ch in tokenizer.decode([i]))]
-        _CONTROL_CACHE[key] = (tokenizer, bad)  # the tokenizer is kept alive, so its id stays unique
-    return _CONTROL_CACHE[key][1]
+    special = set(tokenizer.all_special_ids) | set(getattr(tokenizer, 'added_tokens_decoder', {}) or {})
+    return [i for i, t in enumerate(_token_texts(tokenizer, vocab_size)) if i not in special and any(ord(ch) < 32 for ch in t)]
 
 # %% ../nbs/32_synth.ipynb #01d03f2b
 @backends.register()
@@ -496,13 +495,14 @@ class HFBackend(Backend):
         for attempt in range(1 + self.retries):
             kw = {} if attempt == 0 else dict(do_sample=True, seed=self.seed + attempt)  # a greedy answer would come back the same
             comp = self.generate(messages, max_new_tokens=max_new_tokens, schema=schema, **kw); decodes += 1
-            if first is None: first = parse_output(comp.text, td)[0] is not None  # the first decode, as it came
+            ok = parse_output(comp.text, td)[0] is not None
+            if first is None: first = ok  # the first decode, as it came
             k = complete_items(comp.text, td.list_field)
             for _ in range(2):  # out of tokens inside the main list: again, with the list closed after the items that fitted
                 if comp.finish_reason != 'length' or k < schema['properties'].get(td.list_field, {}).get('minItems', 0): break
                 comp = self.generate(messages, max_new_tokens=max_new_tokens, schema=cap_items(schema, td.list_field, k), **kw)
-                decodes += 1; k -= 1
-            if parse_output(comp.text, td)[0] is not None: break
+                decodes += 1; k -= 1; ok = parse_output(comp.text, td)[0] is not None
+            if ok: break
         comp.decodes, comp.first_valid = decodes, first
         return comp
     def complete(self, messages, anchors=None, spec=None): return self.answer(messages, spec, anchors).text

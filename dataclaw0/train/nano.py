@@ -93,7 +93,7 @@ def evaluate_model(model:str|Path, # a model folder, an experts folder, or 'temp
     "Answer a split's prompts and score them with `verify`: per-task and overall means, validity and mean tokens."
     datasets = lazy_import('datasets', 'train'); tf = lazy_import('transformers', 'hf')
     from dataclaw0.schema import AnchorSet, TaskSpec
-    from dataclaw0.synth import get_backend, ExpertRouter
+    from dataclaw0.synth import get_backend
     from dataclaw0.verify import score_output
     rows = datasets.load_from_disk(str(corpus))[split]
     budget = (lambda t: max_new_tokens.get(t, max(max_new_tokens.values()))) if isinstance(max_new_tokens, dict) else (lambda t: max_new_tokens)
