@@ -8,16 +8,17 @@ import collections, logging, math, time
 from dataclasses import dataclass
 import numpy as np
 from pydantic import Field
-from ..core import lazy_import
+from ..core import hash_json, lazy_import
 from ..schema import Anchor, Stream
 from .core import AnchorExpert, anchor_experts, shared_analysis
-from .video import ShotParams, VideoAnalysis, video_analysis, video_shots, shot_segments, analyse_video, _seg_t1
+from .video import ShotParams, VideoAnalysis, video_analysis, video_shots, shot_segments, analyse_video, frame_taps, _seg_t1
 
 # %% auto #0
 __all__ = ['PALETTE', 'CONTENT_VERSION', 'MOTION_COLUMNS', 'CAMERA_MOTIONS', 'LIGHT_CLASSES', 'CONTRAST_CLASSES',
            'SATURATION_CLASSES', 'global_motion', 'colour_names', 'colour_stats', 'small_rgb', 'ContentSampling',
-           'ContentFeatures', 'content_features', 'CameraParams', 'camera_class', 'CameraMotionAnchor', 'ColourParams',
-           'band', 'ColourLightAnchor', 'PeopleParams', 'detect_people', 'PeopleAnchor']
+           'ContentFeatures', 'planned_tap', 'tapped_pass', 'content_tap', 'content_features', 'CameraParams',
+           'camera_class', 'CameraMotionAnchor', 'ColourParams', 'band', 'ColourLightAnchor', 'PeopleParams',
+           'detect_people', 'PeopleAnchor']
 
 # %% ../../nbs/26_anchors.content.ipynb #5e59e9a6
 def global_motion(prev:np.ndarray, cur:np.ndarray, corners:int=40)->tuple[float, float, float, float, float]:
@@ -157,6 +158,28 @@ class _ContentTap:
                                colour_hist=np.array([c[1] for c in self.colour], np.float32).reshape(-1, len(PALETTE)),
                                colour_stats=np.array([c[2] for c in self.colour], np.float32).reshape(-1, 6), cost_s=self.cost)
 
+def planned_tap(stream:Stream, # a video stream
+                thumb_width:int, # the pass's thumbnail width
+                key:tuple, # JSON-able: what the tap collects and with which parameters
+                make, # makes the tap (an `on_frame` callable with a `calls` count) the first time
+               ):
+    "The tap under `key` in the stream's `frame_taps`: an expert's `plan` and its `extract` get the same one."
+    taps, k = frame_taps(stream, thumb_width), hash_json(key, 32)
+    if k not in taps: taps[k] = make()
+    return taps[k]
+
+def tapped_pass(stream:Stream, thumb_width:int, tap)->VideoAnalysis:
+    "The stream's shared pass, with `tap` fed every frame: decoded once more only when the pass ran without it."
+    planned = any(t is tap for t in frame_taps(stream, thumb_width).values())
+    va = video_analysis(stream, thumb_width, on_frame=None if planned else tap)
+    if not tap.calls: analyse_video(stream.uri, thumb_width=thumb_width, on_frame=tap) # ran before it was planned
+    return va
+
+def content_tap(stream:Stream, sampling:ContentSampling, shots:ShotParams)->_ContentTap:
+    "The content pass's tap for these sampling parameters (the camera and colour experts plan the same one)."
+    return planned_tap(stream, shots.thumb_width, ('content', CONTENT_VERSION, sampling.model_dump(mode='json')),
+                       lambda: _ContentTap(sampling))
+
 def content_features(stream:Stream, # a video stream
                      sampling:ContentSampling, # what to sample
                      shots:ShotParams, # how segments are found (its `thumb_width` is the analysis' thumbnail)
@@ -164,10 +187,8 @@ def content_features(stream:Stream, # a video stream
     "The stream's analysis, shot boundaries and content features, from the one decode pass when it has not run yet."
     key = ('content_features', CONTENT_VERSION, stream.id, sampling.model_dump(mode='json'), shots.thumb_width)
     def compute():
-        tap = _ContentTap(sampling)
-        video_analysis(stream, shots.thumb_width, on_frame=tap)
-        if not tap.calls: # the pass ran before this expert (another expert asked first): decode once more
-            analyse_video(stream.uri, thumb_width=shots.thumb_width, on_frame=tap)
+        tap = content_tap(stream, sampling, shots)
+        tapped_pass(stream, shots.thumb_width, tap)
         return tap.features()
     feats = shared_analysis(key, compute)
     va, bounds = video_shots(stream, shots)
@@ -224,6 +245,8 @@ class CameraMotionAnchor(AnchorExpert):
     class Params(CameraParams):
         sampling: ContentSampling = ContentSampling() # what the content pass samples
         shots: ShotParams = ShotParams() # how segments are found (see `shot_boundary_anchor`)
+
+    def plan(self, stream:Stream): content_tap(stream, self.p.sampling, self.p.shots) # sample in the one pass
 
     def extract(self, stream:Stream)->list[Anchor]:
         va, bounds, feats = content_features(stream, self.p.sampling, self.p.shots)
@@ -287,6 +310,8 @@ class ColourLightAnchor(AnchorExpert):
         sampling: ContentSampling = ContentSampling() # what the content pass samples
         shots: ShotParams = ShotParams() # how segments are found (see `shot_boundary_anchor`)
 
+    def plan(self, stream:Stream): content_tap(stream, self.p.sampling, self.p.shots) # sample in the one pass
+
     def extract(self, stream:Stream)->list[Anchor]:
         va, bounds, feats = content_features(stream, self.p.sampling, self.p.shots)
         p, out, segs = self.p, [], shot_segments(va, bounds)
@@ -334,15 +359,16 @@ def _hog():
     return _detectors['hog']
 
 class PeopleParams(AnchorExpert.Params):
-    "Which detectors run on the sampled frames, and how strict they are."
-    every_s: float = Field(0.5, gt=0) # about one sampled frame per this many seconds of a segment...
-    min_samples: int = Field(2, ge=1, le=20) # ...but at least this many
-    max_samples: int = Field(6, ge=1, le=50) # ...and at most this many per segment
+    "Which frames of the pass are read, which detectors run on them, and how strict they are."
+    every_s: float = Field(0.5, gt=0) # a frame is read this long after the last one read...
+    settle_s: float = Field(0.2, ge=0) # ...or this long after a likely cut, if that comes sooner (each shot is read early)
+    cue_diff: float = Field(0.1, gt=0, le=1) # a likely cut: the thumbnail changes this much (mean absolute luma, 0-1) from the last frame
     width: int = Field(480, ge=64) # frames wider than this are scaled down to it before detecting
     faces: bool = True # Haar frontal faces (alt2)
     face_neighbors: int = Field(4, ge=1) # detections a face needs around it (higher: fewer false faces)
     face_min: int = Field(20, ge=8) # smallest face side, pixels of the working frame
-    tilt_deg: float = Field(20.0, ge=0, le=45) # a frame with no upright face is searched again rotated by +-this (0: never)
+    tilt_deg: float = Field(20.0, ge=0, le=45) # a frame with no upright face is searched again rotated by +-this (0: never)...
+    tilt_memory_s: float = Field(2.0, ge=0) # ...when a face was seen at most this long before (a head that tilts, not every empty frame)
     face_warmth: float = Field(2.0) # a face's middle is this much warmer (Cr - Cb, 8-bit YCrCb) than the frame's mean
     upper_bodies: bool = True # Haar upper bodies (head and shoulders)
     upper_body_weight: float = Field(1.0) # least level weight of an upper body (its confidence; higher: fewer false ones)
@@ -375,6 +401,7 @@ def _related(a, b)->bool:
 
 def detect_people(rgb:np.ndarray, # (H, W, 3) uint8 RGB frame
                   p:PeopleParams=PeopleParams(), # detectors and thresholds
+                  tilted:bool=True, # search a frame with no upright face again, rotated by +-`p.tilt_deg`
                  )->dict:
     "Faces, upper bodies and bodies on one frame (normalised [x0, y0, x1, y1] boxes), and the people they make up."
     cv2 = lazy_import('cv2')
@@ -386,7 +413,7 @@ def detect_people(rgb:np.ndarray, # (H, W, 3) uint8 RGB frame
         cas, ycc = _cascade('frontalface_alt2'), cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb).astype(np.float32)
         warm = ycc[..., 1] - ycc[..., 2] # Cr - Cb: skin is warmer than its surroundings under any colour grading
         boxes = list(cas.detectMultiScale(grey, 1.15, p.face_neighbors, minSize=(p.face_min, p.face_min)))
-        if not boxes and p.tilt_deg > 0: # a tilted head: look again, turned both ways, for faces twice the smallest
+        if not boxes and tilted and p.tilt_deg > 0: # a tilted head: look again, turned both ways, for faces twice the smallest
             for ang in (p.tilt_deg, -p.tilt_deg):
                 M = cv2.getRotationMatrix2D((w / 2, h / 2), ang, 1.0)
                 turned = cv2.warpAffine(grey, M, (w, h), borderMode=cv2.BORDER_REPLICATE)
@@ -437,41 +464,65 @@ def _tracks(samples:list[dict], p:PeopleParams)->list[dict]:
             else: tracks.append(dict(first=si, last=si, boxes=[q['box']], times=[s['t']]))
     return tracks
 
+class _PeopleTap:
+    "On every frame of the pass: reads one `settle_s` after each likely cut and `every_s` after the last one read."
+    def __init__(self, p:PeopleParams):
+        self.p, self.samples, self.calls, self.prev, self.due, self.face_t = p, [], 0, None, p.settle_s, -math.inf
+
+    def sample(self, t:float, frame):
+        "Detect people on the decoded `frame` at `t` (frames come in time order: a tilted face is looked for after a face)."
+        w = min(self.p.width, frame.width); h = max(2, round(frame.height * w / frame.width))
+        rgb = frame.reformat(width=w, height=h, format='rgb24').to_ndarray()
+        found = detect_people(rgb, self.p, tilted=t - self.face_t <= self.p.tilt_memory_s)
+        if found['faces']: self.face_t = t
+        self.samples.append(dict(t=round(float(t), 3), **found))
+
+    def __call__(self, i:int, t:float, frame, thumb:np.ndarray):
+        self.calls += 1
+        if self.prev is not None and self.prev.shape == thumb.shape: # a cheap cut cue (the shot detector decides later)
+            cv2 = lazy_import('cv2')
+            if cv2.norm(thumb, self.prev, cv2.NORM_L1) / thumb.size / 255 >= self.p.cue_diff: self.due = t + self.p.settle_s # never the cut frame itself
+        self.prev = thumb
+        if t + 1e-6 >= self.due: self.sample(t, frame); self.due = t + self.p.every_s
+
 @anchor_experts.register()
 class PeopleAnchor(AnchorExpert):
     "People and faces on a few frames per segment (OpenCV's Haar cascades and HOG detector): counts, boxes, tracks."
-    name, version, kinds, produces = 'people_anchor', '1', ('video',), ('people', 'person')
+    name, version, kinds, produces = 'people_anchor', '2', ('video',), ('people', 'person')
     default = False # detection costs more than the decode pass itself (see the speed section)
     class Params(PeopleParams):
         shots: ShotParams = ShotParams() # how segments are found (see `shot_boundary_anchor`)
 
-    def sample_times(self, va:VideoAnalysis, bounds:list[dict])->list[tuple[int, float]]:
-        "(segment, time) of the frames to read: spread evenly inside each segment, off its ends."
-        out = []
-        for seg, (f0, f1) in enumerate(shot_segments(va, bounds)):
-            t0, t1 = va.t[f0], _seg_t1(va, f1)
-            n = int(np.clip(round((t1 - t0) / self.p.every_s), self.p.min_samples, self.p.max_samples))
-            out += [(seg, t0 + (t1 - t0) * (k + 0.5) / n) for k in range(n)]
-        return out
+    def tap(self, stream:Stream)->_PeopleTap:
+        return planned_tap(stream, self.p.shots.thumb_width, ('people', self.version, self.p.model_dump(mode='json', exclude={'shots'})),
+                           lambda: _PeopleTap(self.p))
+
+    def plan(self, stream:Stream): self.tap(stream) # detect in the one pass
 
     def extract(self, stream:Stream)->list[Anchor]:
+        tap = self.tap(stream)
+        tapped_pass(stream, self.p.shots.thumb_width, tap)
         va, bounds = video_shots(stream, self.p.shots)
-        picks = self.sample_times(va, bounds)
-        w, h = va.size
-        size = (self.p.width, max(2, round(h * self.p.width / w / 2) * 2)) if w > self.p.width else None
+        segs = shot_segments(va, bounds)
+        spans = [(float(va.t[f0]), _seg_t1(va, f1)) for f0, f1 in segs]
         per_seg = collections.defaultdict(list)
-        for s in range(0, len(picks), 16): # a few frames at a time: memory does not grow with the stream
-            chunk = picks[s:s + 16]
-            for (seg, t), frame in zip(chunk, stream.frames(np.array([t for _, t in chunk]), size=size)):
-                found = detect_people(frame, self.p)
-                per_seg[seg].append(dict(t=round(float(t), 3), **found))
+        for smp in tap.samples:
+            seg = min(int(np.searchsorted([a for a, _ in spans], smp['t'] + 1e-6, side='right')) - 1, len(spans) - 1)
+            per_seg[max(0, seg)].append(smp)
+        missing = [k for k in range(len(segs)) if not per_seg[k]]
+        if missing: # a segment shorter than the sampling step, or one the cut cue missed: its middle frame, read on its own
+            mids = [sum(spans[k]) / 2 for k in missing]
+            w, h = va.size
+            size = (self.p.width, max(2, round(h * self.p.width / w / 2) * 2)) if w > self.p.width else None
+            for k, t, rgb in zip(missing, mids, stream.frames(np.array(mids), size=size)):
+                found = detect_people(rgb, self.p)
+                per_seg[k].append(dict(t=round(float(t), 3), **found))
         out = []
-        for seg, (f0, f1) in enumerate(shot_segments(va, bounds)):
-            samples = per_seg.get(seg, [])
+        for seg, (t0, t1) in enumerate(spans):
+            samples = per_seg[seg]
             tracks = _tracks(samples, self.p)
             count = max((len(s['people']) for s in samples), default=0)
             faces = max((len(s['faces']) for s in samples), default=0)
-            t0, t1 = va.t[f0], _seg_t1(va, f1)
             info = []
             for k, tr in enumerate(tracks):
                 dx = (tr['boxes'][-1][0] + tr['boxes'][-1][2]) / 2 - (tr['boxes'][0][0] + tr['boxes'][0][2]) / 2

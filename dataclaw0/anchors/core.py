@@ -70,6 +70,12 @@ class AnchorExpert:
         "The anchors of `stream`. Subclasses implement this; it must be pure and deterministic."
         raise NotImplementedError(f"{type(self).__name__}.extract")
 
+    def plan(self,
+             stream:Stream, # the stream about to be annotated
+            )->None:
+        "Called on every expert of an `extract_anchors` call before any extracts: ask a shared pass for what it should collect."
+        return None
+
     def anchor(self,
                kind:str, # one of `produces`
                t0:float, # start, seconds
@@ -239,6 +245,7 @@ def extract_anchors(stream:Stream, # the stream to annotate
             except SchemaError as e: log.warning(f"recomputing unreadable anchor cache: {e}")
     anchors = []
     with shared_analyses():
+        for e in resolved: e.plan(stream) # e.g. a video expert adds a tap to the one decode pass (see `frame_taps`)
         for e in resolved:
             start = time.perf_counter()
             try: anchors += _check(e, e.extract(stream))

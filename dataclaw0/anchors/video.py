@@ -15,9 +15,9 @@ from .core import AnchorExpert, anchor_experts, shared_analysis
 from ..ingest.video import decode_packets
 
 # %% auto #0
-__all__ = ['log', 'ANALYSIS_VERSION', 'GRID', 'VideoAnalysis', 'hamming', 'analyse_video', 'video_analysis', 'ShotParams',
-           'detect_shots', 'corrupt_spans', 'shot_segments', 'video_shots', 'ShotBoundaryAnchor', 'pick_keyframes',
-           'KeyframeParams', 'KeyframeAnchor', 'MotionAnchor', 'stream_origin_s', 'audio_chunks',
+__all__ = ['log', 'ANALYSIS_VERSION', 'GRID', 'VideoAnalysis', 'hamming', 'analyse_video', 'frame_taps', 'video_analysis',
+           'ShotParams', 'detect_shots', 'corrupt_spans', 'shot_segments', 'video_shots', 'ShotBoundaryAnchor',
+           'pick_keyframes', 'KeyframeParams', 'KeyframeAnchor', 'MotionAnchor', 'stream_origin_s', 'audio_chunks',
            'speech_probabilities', 'SpeechAnchor', 'OcrTextAnchor']
 
 # %% ../../nbs/21_anchors.video.ipynb #8cfec4ff
@@ -187,13 +187,24 @@ def analyse_video(uri:str, # path of the video file
                          sharpness=f['sharpness'], grid=f['grid'], moved=f['moved'], key=f['key'] > 0, corrupt=corrupt,
                          bad_packets=faults.get('bad_packets', 0), decode_s=time.perf_counter()-start)
 
+def frame_taps(stream:Stream, # a video stream
+               thumb_width:int=160, # the pass's thumbnail width (see `analyse_video`)
+              )->dict:
+    "The taps (key -> `on_frame`) the one decode pass of `stream` calls on every frame; experts add theirs in `plan`."
+    return shared_analysis(('frame_taps', stream.id, thumb_width), dict)
+
 def video_analysis(stream:Stream, # a video stream
                    thumb_width:int=160, # see `analyse_video`
                    on_frame:Callable|None=None, # see `analyse_video`; called only when this call is the one that decodes
                   )->VideoAnalysis:
     "The `VideoAnalysis` of `stream`, computed once per `extract_anchors` call however many experts ask."
     key = ('video_analysis', ANALYSIS_VERSION, stream.id, thumb_width)
-    return shared_analysis(key, lambda: analyse_video(stream.uri, thumb_width=thumb_width, on_frame=on_frame))
+    def compute():
+        taps = list(frame_taps(stream, thumb_width).values()) + ([on_frame] if on_frame is not None else [])
+        def each(i, t, frame, thumb):
+            for tap in taps: tap(i, t, frame, thumb)
+        return analyse_video(stream.uri, thumb_width=thumb_width, on_frame=each if taps else None)
+    return shared_analysis(key, compute)
 
 # %% ../../nbs/21_anchors.video.ipynb #c884f5a2
 class ShotParams(AnchorExpert.Params):
