@@ -361,7 +361,7 @@ def _hog():
 class PeopleParams(AnchorExpert.Params):
     "Which frames of the pass are read, which detectors run on them, and how strict they are."
     every_s: float = Field(0.5, gt=0) # a frame is read this long after the last one read...
-    settle_s: float = Field(0.2, ge=0) # ...or this long after a likely cut, if that comes sooner (each shot is read early)
+    settle_s: float = Field(0.2, ge=0) # ...and this long after each likely cut (each shot is read early, never on the cut frame)
     cue_diff: float = Field(0.1, gt=0, le=1) # a likely cut: the thumbnail changes this much (mean absolute luma, 0-1) from the last frame
     width: int = Field(480, ge=64) # frames wider than this are scaled down to it before detecting
     faces: bool = True # Haar frontal faces (alt2)
